@@ -1,0 +1,125 @@
+package dev.vigil;
+
+import dev.vigil.bullmq.BullmqSource;
+import dev.vigil.config.BullmqConfig;
+import dev.vigil.config.RedisConfig;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.http.HttpApi;
+import dev.vigil.poll.PollEngine;
+import dev.vigil.poll.Source;
+import dev.vigil.poll.SourceCollector;
+import dev.vigil.redis.RedisEndpoint;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Wires one configuration into running parts: Redis endpoints, sources, the poll engine, the registry and
+ * the HTTP server. Owns their lifecycle; a new source kind is one more line in {@link #sources}.
+ */
+public final class ExporterVerticle extends VerticleBase {
+    private static final Logger LOG = Logger.getLogger(ExporterVerticle.class.getName());
+
+    private final VigilConfig config;
+    private final String version;
+    private ClientResources redisResources;
+    private final Map<String, RedisEndpoint> redis = new LinkedHashMap<>();
+    private PollEngine engine;
+    private PrometheusMeterRegistry meters;
+    private HttpServer server;
+
+    public ExporterVerticle(VigilConfig config, String version) {
+        this.config = config;
+        this.version = version;
+    }
+
+    /** The port actually bound (useful when the config asked for port 0). */
+    public int port() {
+        return server.actualPort();
+    }
+
+    @Override
+    public Future<?> start() {
+        // A sidecar: two I/O threads are plenty, and keep the footprint small.
+        redisResources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        for (RedisConfig r : config.redis().values()) {
+            redis.put(r.name(), new RedisEndpoint(r, redisResources));
+        }
+        PrometheusRegistry prometheus = new PrometheusRegistry();
+        meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus, io.micrometer.core.instrument.Clock.SYSTEM);
+        bindJvmMetrics();
+        engine = new PollEngine(vertx, sources(), meters, new Random());
+        prometheus.register(new SourceCollector(engine, version));
+
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.server().host())
+                .setPort(config.server().port())
+                .setCompressionSupported(true);
+        return vertx.createHttpServer(options)
+                .requestHandler(HttpApi.router(vertx, engine, prometheus, version))
+                .listen()
+                .onSuccess(s -> {
+                    server = s;
+                    engine.start();
+                    LOG.info("Vigil " + version + " listening on " + config.server().host() + ":" + s.actualPort()
+                            + " with " + engine.sources().size() + " source(s)");
+                });
+    }
+
+    private List<Source> sources() {
+        List<Source> sources = new ArrayList<>();
+        for (BullmqConfig b : config.bullmq()) {
+            sources.add(new BullmqSource(b, redis.get(b.redis()), vertx));
+        }
+        return sources;
+    }
+
+    private void bindJvmMetrics() {
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmGcMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ClassLoaderMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+        new FileDescriptorMetrics().bindTo(meters);
+    }
+
+    @Override
+    public Future<?> stop() {
+        Promise<Void> done = Promise.promise();
+        Future<Void> httpClosed = server == null ? Future.succeededFuture() : server.close();
+        Future<Void> sourcesClosed = engine == null ? Future.succeededFuture() : engine.stop();
+        Future.join(httpClosed, sourcesClosed).onComplete(ar -> {
+            List<Future<Void>> shutdowns = new ArrayList<>();
+            for (RedisEndpoint e : redis.values()) {
+                shutdowns.add(Future.fromCompletionStage(e.shutdown()));
+            }
+            Future.join(shutdowns).onComplete(x -> {
+                redisResources.shutdown(0, 1, TimeUnit.SECONDS);
+                done.complete();
+            });
+        });
+        return done.future();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.vigil;
+
+import dev.vigil.config.ConfigException;
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.log.LogFormat;
+import dev.vigil.log.LogSetup;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/** Command line: parse arguments, load the config, start the exporter, stop it cleanly on SIGTERM. */
+public final class Main {
+    static final int EXIT_OK = 0;
+    static final int EXIT_RUNTIME = 1;
+    static final int EXIT_USAGE = 2;
+
+    private static final String USAGE = """
+            Usage: java -jar vigil-exporter.jar [options]
+
+            Vigil polls BullMQ queues in Redis and serves them to Prometheus on /metrics.
+            With no options it listens on 0.0.0.0:9740 and reads queues under the prefix
+            'bull' from redis://127.0.0.1:6379.
+
+            Options:
+              --config FILE        YAML configuration (default: $VIGIL_CONFIG, else built-in defaults)
+              --check-config       validate the configuration, print a summary, exit 0 (valid) or 2
+              --log-format FORMAT  text (default) or json
+              --version            print the version and exit
+              --help               print this help and exit
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.getenv(), System.out, System.err);
+        if (status >= 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs the command; returns an exit status, or -1 when the exporter is running and main should return. */
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        CommandLine cl;
+        try {
+            cl = CommandLine.parse(args, env);
+        } catch (IllegalArgumentException e) {
+            err.println("vigil: " + e.getMessage());
+            err.print(USAGE);
+            return EXIT_USAGE;
+        }
+        if (cl.help()) {
+            out.print(USAGE);
+            return EXIT_OK;
+        }
+        if (cl.version()) {
+            out.println("vigil " + Version.get());
+            return EXIT_OK;
+        }
+        VigilConfig config;
+        try {
+            config = cl.config() == null ? ConfigLoader.defaults() : new ConfigLoader(env::get).load(Path.of(cl.config()));
+        } catch (ConfigException e) {
+            err.println("vigil: config error: " + e.describe());
+            return EXIT_USAGE;
+        }
+        if (cl.checkConfig()) {
+            out.print(config.summary());
+            out.println("configuration is valid");
+            return EXIT_OK;
+        }
+        LogSetup.configure(cl.logFormat());
+        return start(config);
+    }
+
+    private static int start(VigilConfig config) {
+        Logger log = Logger.getLogger(Main.class.getName());
+        String version = Version.get();
+        for (String line : config.summary().split("\n")) {
+            log.info(line);
+        }
+        // Two event loops are enough for a sidecar; the default (2 x cores) only costs memory.
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
+        CountDownLatch started = new CountDownLatch(1);
+        Throwable[] failure = new Throwable[1];
+        vertx.deployVerticle(new ExporterVerticle(config, version)).onComplete(ar -> {
+            failure[0] = ar.cause();
+            started.countDown();
+        });
+        try {
+            started.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_RUNTIME;
+        }
+        if (failure[0] != null) {
+            log.severe("cannot start: " + failure[0].getMessage());
+            vertx.close();
+            return EXIT_RUNTIME;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("shutting down");
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warning("shutdown did not finish cleanly: " + e);
+            }
+        }, "vigil-shutdown"));
+        return -1;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.vigil.config;
+
+/** Where the HTTP server listens. */
+public record ServerConfig(String host, int port) {
+    public static final String DEFAULT_LISTEN = "0.0.0.0:9740";
+
+    /** True when only this machine can reach the server, which later relaxes the push endpoint's token rule. */
+    public boolean loopbackOnly() {
+        return host.equals("127.0.0.1") || host.equals("::1") || host.equals("localhost");
+    }
+
+    static ServerConfig read(YamlSection section) throws ConfigException {
+        String listen = section.string("listen", DEFAULT_LISTEN).trim();
+        section.finish();
+        int colon = listen.lastIndexOf(':');
+        if (colon < 0) {
+            throw section.error("listen", "expected host:port such as 0.0.0.0:9740, got '" + listen + "'");
+        }
+        String host = listen.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (host.isEmpty()) {
+            host = "0.0.0.0";
+        }
+        try {
+            int port = Integer.parseInt(listen.substring(colon + 1));
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return new ServerConfig(host, port);
+        } catch (NumberFormatException e) {
+            throw section.error("listen", "port must be a number from 0 to 65535, got '" + listen.substring(colon + 1) + "'");
+        }
+    }
+}

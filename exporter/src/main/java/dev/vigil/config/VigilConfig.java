@@ -1,0 +1,29 @@
+package dev.vigil.config;
+
+import java.util.List;
+import java.util.Map;
+
+/** The whole configuration, built once at start-up; the rest of the code sees only these records. */
+public record VigilConfig(String origin, ServerConfig server, Map<String, RedisConfig> redis, List<BullmqConfig> bullmq) {
+    public VigilConfig {
+        redis = Map.copyOf(redis);
+        bullmq = List.copyOf(bullmq);
+    }
+
+    /** A short human summary for {@code --check-config} and the start-up log line; no secrets. */
+    public String summary() {
+        StringBuilder out = new StringBuilder();
+        out.append("config: ").append(origin).append('\n');
+        out.append("listen: ").append(server.host()).append(':').append(server.port()).append('\n');
+        redis.values().stream().sorted(java.util.Comparator.comparing(RedisConfig::name)).forEach(r -> out
+                .append("redis ").append(r.name()).append(": ").append(r.redactedUrl())
+                .append(r.password().isPresent() ? " (password set)" : "").append('\n'));
+        for (BullmqConfig b : bullmq) {
+            out.append("source ").append(b.name()).append(": bullmq prefix '").append(b.prefix())
+                    .append("' on redis ").append(b.redis())
+                    .append(", every ").append(Durations.format(b.interval()))
+                    .append(b.discovers() ? ", discovering queues" : ", queues " + b.queues()).append('\n');
+        }
+        return out.toString();
+    }
+}

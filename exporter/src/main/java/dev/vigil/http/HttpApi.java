@@ -1,0 +1,43 @@
+package dev.vigil.http;
+
+import dev.vigil.poll.PollEngine;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.util.stream.Collectors;
+
+/** The exporter's routes: {@code /metrics}, {@code /healthz}, {@code /readyz} and the status page. */
+public final class HttpApi {
+    private HttpApi() {
+    }
+
+    public static Router router(Vertx vertx, PollEngine engine, PrometheusRegistry registry, String version) {
+        Router router = Router.router(vertx);
+        router.get("/metrics").handler(new MetricsHandler(registry));
+        router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("ok\n"));
+        router.get("/readyz").handler(ctx -> {
+            String waiting = engine.sources().stream()
+                    .filter(s -> !s.state().polledOnce())
+                    .map(PollEngine.SourceView::name)
+                    .collect(Collectors.joining(", "));
+            ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8");
+            if (waiting.isEmpty()) {
+                ctx.response().end("ready\n");
+            } else {
+                ctx.response().setStatusCode(503).end("waiting for the first poll of: " + waiting + "\n");
+            }
+        });
+        router.get("/").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/html; charset=utf-8")
+                .end(StatusPage.render(version, engine.sources())));
+        router.errorHandler(404, ctx -> ctx.response()
+                .setStatusCode(404)
+                .putHeader("Content-Type", "text/plain; charset=utf-8")
+                .end("no such endpoint: " + ctx.request().path() + " (try /metrics, /healthz, /readyz or /)\n"));
+        router.errorHandler(405, ctx -> ctx.response()
+                .setStatusCode(405)
+                .putHeader("Content-Type", "text/plain; charset=utf-8")
+                .end(ctx.request().method() + " is not allowed on " + ctx.request().path() + "; use GET\n"));
+        return router;
+    }
+}

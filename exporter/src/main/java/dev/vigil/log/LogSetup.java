@@ -1,0 +1,101 @@
+package dev.vigil.log;
+
+import dev.vigil.config.Redaction;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Routes java.util.logging (ours, Vert.x's, and Netty/Lettuce's, which fall back to it) to stderr, one
+ * line per event. Every line passes through URL credential redaction on the way out.
+ */
+public final class LogSetup {
+    private LogSetup() {
+    }
+
+    public static void configure(LogFormat format) {
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        Handler handler = new ConsoleHandler() {
+            {
+                setOutputStream(new PrintStream(System.err, true));
+            }
+        };
+        handler.setLevel(Level.ALL);
+        handler.setFormatter(format == LogFormat.JSON ? new JsonLine() : new TextLine());
+        root.addHandler(handler);
+        root.setLevel(Level.INFO);
+        // Lettuce logs every reconnect attempt; Vigil logs the source going down and coming back instead.
+        Logger.getLogger("io.lettuce").setLevel(Level.SEVERE);
+        Logger.getLogger("io.netty").setLevel(Level.WARNING);
+    }
+
+    static String message(LogRecord record) {
+        String text = record.getMessage();
+        if (record.getParameters() != null && text != null && text.contains("{0")) {
+            text = java.text.MessageFormat.format(text, record.getParameters());
+        }
+        Throwable t = record.getThrown();
+        if (t != null) {
+            StackTraceElement top = t.getStackTrace().length > 0 ? t.getStackTrace()[0] : null;
+            text = text + ": " + t + (top == null ? "" : " at " + top);
+        }
+        return Redaction.redactUrl(text);
+    }
+
+    static String shortName(String logger) {
+        if (logger == null) {
+            return "-";
+        }
+        int dot = logger.lastIndexOf('.');
+        return dot < 0 ? logger : logger.substring(dot + 1);
+    }
+
+    private static final class TextLine extends Formatter {
+        @Override
+        public String format(LogRecord record) {
+            return Instant.ofEpochMilli(record.getMillis()) + " " + String.format("%-7s", record.getLevel().getName())
+                    + " " + shortName(record.getLoggerName()) + ": " + message(record).replace('\n', ' ') + System.lineSeparator();
+        }
+    }
+
+    private static final class JsonLine extends Formatter {
+        @Override
+        public String format(LogRecord record) {
+            return "{\"time\":\"" + Instant.ofEpochMilli(record.getMillis())
+                    + "\",\"level\":\"" + record.getLevel().getName()
+                    + "\",\"logger\":" + quote(record.getLoggerName())
+                    + ",\"message\":" + quote(message(record)) + "}" + System.lineSeparator();
+        }
+
+        private static String quote(String s) {
+            if (s == null) {
+                return "null";
+            }
+            StringBuilder out = new StringBuilder("\"");
+            for (char c : s.toCharArray()) {
+                switch (c) {
+                    case '"' -> out.append("\\\"");
+                    case '\\' -> out.append("\\\\");
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    case '\t' -> out.append("\\t");
+                    default -> {
+                        if (c < 0x20) {
+                            out.append(String.format("\\u%04x", (int) c));
+                        } else {
+                            out.append(c);
+                        }
+                    }
+                }
+            }
+            return out.append('"').toString();
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.vigil.poll;
+
+import dev.vigil.config.Redaction;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Polls each source on its own interval, with a timeout and a little jitter, never two polls of the same
+ * source at once, and publishes each outcome as a whole new {@link SourceState}.
+ */
+public final class PollEngine {
+    private static final Logger LOG = Logger.getLogger(PollEngine.class.getName());
+    /** Jitter spreads sources that share an interval, so they do not hit Redis in the same millisecond. */
+    private static final Duration MAX_JITTER = Duration.ofSeconds(1);
+    private static final Duration[] POLL_BUCKETS = {
+        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
+
+    private final Vertx vertx;
+    private final Random random;
+    private final List<Scheduled> scheduled = new ArrayList<>();
+    private volatile boolean stopped;
+
+    public PollEngine(Vertx vertx, List<Source> sources, MeterRegistry registry, Random random) {
+        this.vertx = vertx;
+        this.random = random;
+        for (Source source : sources) {
+            scheduled.add(new Scheduled(source, registry));
+        }
+    }
+
+    /** Starts polling; call on the context that should run the polls (the exporter verticle's). */
+    public void start() {
+        for (Scheduled s : scheduled) {
+            s.timerId = vertx.setTimer(1 + jitter(s.source.interval()), id -> s.runOnce());
+        }
+    }
+
+    /** Stops scheduling and closes every source. */
+    public Future<Void> stop() {
+        stopped = true;
+        List<Future<Void>> closing = new ArrayList<>();
+        for (Scheduled s : scheduled) {
+            vertx.cancelTimer(s.timerId);
+            closing.add(s.source.close());
+        }
+        return Future.join(closing).mapEmpty();
+    }
+
+    public List<SourceView> sources() {
+        return scheduled.stream().map(s -> new SourceView(s.source.name(), s.source.kind(), s.source.interval(), s.state)).toList();
+    }
+
+    /** A source with its latest state, for the collector and the status page. */
+    public record SourceView(String name, String kind, Duration interval, SourceState state) {
+    }
+
+    private long jitter(Duration interval) {
+        long bound = Math.min(interval.toMillis() / 10, MAX_JITTER.toMillis());
+        return bound <= 0 ? 0 : (long) (random.nextDouble() * bound);
+    }
+
+    private final class Scheduled {
+        private final Source source;
+        private final Timer duration;
+        private final Map<PollErrorReason, Counter> errors = new EnumMap<>(PollErrorReason.class);
+        private volatile SourceState state = SourceState.initial();
+        private long timerId;
+
+        Scheduled(Source source, MeterRegistry registry) {
+            this.source = source;
+            String name = source.name();
+            Gauge.builder("vigil.source.up", this, s -> s.state.up() ? 1 : 0)
+                    .description("1 when the last poll of the source succeeded, 0 when it failed or has not run yet")
+                    .tag("source", name).register(registry);
+            Gauge.builder("vigil.source.last.success.timestamp", this,
+                            s -> s.state.lastSuccess().map(t -> t.toEpochMilli() / 1000.0).orElse(0.0))
+                    .description("Unix time of the last successful poll of the source, 0 if none yet")
+                    .baseUnit("seconds").tag("source", name).register(registry);
+            duration = Timer.builder("vigil.source.poll.duration")
+                    .description("Time each poll of the source took, successful or not")
+                    .tag("source", name).serviceLevelObjectives(POLL_BUCKETS).register(registry);
+            for (PollErrorReason reason : PollErrorReason.values()) {
+                errors.put(reason, Counter.builder("vigil.source.poll.errors")
+                        .description("Failed polls of the source, by reason")
+                        .tags("source", name, "reason", reason.label()).register(registry));
+            }
+        }
+
+        void runOnce() {
+            if (stopped) {
+                return;
+            }
+            long start = System.nanoTime();
+            AtomicBoolean settled = new AtomicBoolean();
+            Future<PollResult> poll;
+            try {
+                poll = source.poll();
+            } catch (RuntimeException e) {
+                poll = Future.failedFuture(e);
+            }
+            long timeoutId = vertx.setTimer(source.timeout().toMillis(), id -> {
+                if (settled.compareAndSet(false, true)) {
+                    fail(PollErrorReason.TIMEOUT, "poll took longer than its timeout of " + source.timeout().toMillis() + " ms", start);
+                }
+            });
+            poll.onComplete(ar -> {
+                vertx.cancelTimer(timeoutId);
+                if (settled.compareAndSet(false, true)) {
+                    if (ar.succeeded()) {
+                        succeed(ar.result(), start);
+                    } else {
+                        PollErrorReason reason = ar.cause() instanceof PollException p ? p.reason() : PollErrorReason.INTERNAL;
+                        if (reason == PollErrorReason.INTERNAL) {
+                            LOG.log(Level.SEVERE, "source " + source.name() + ": unexpected error in poll", ar.cause());
+                        }
+                        fail(reason, String.valueOf(ar.cause().getMessage()), start);
+                    }
+                }
+                // The next poll is scheduled only once this one has really finished, even after a timeout.
+                scheduleNext(start);
+            });
+        }
+
+        private void succeed(PollResult result, long start) {
+            double seconds = record(start);
+            SourceState before = state;
+            state = state.succeeded(result, Instant.now(), seconds);
+            if (!before.polledOnce()) {
+                LOG.info("source " + source.name() + " is up: " + result.detail());
+            } else if (!before.up()) {
+                LOG.info("source " + source.name() + " is up again: " + result.detail());
+            }
+        }
+
+        private void fail(PollErrorReason reason, String message, long start) {
+            double seconds = record(start);
+            errors.get(reason).increment();
+            String error = Redaction.redactUrl(message);
+            SourceState before = state;
+            state = state.failed(error, Instant.now(), seconds);
+            if (before.up() || !before.polledOnce()) {
+                LOG.warning("source " + source.name() + " is down (" + reason.label() + "): " + error);
+            }
+        }
+
+        private double record(long start) {
+            long nanos = System.nanoTime() - start;
+            duration.record(nanos, TimeUnit.NANOSECONDS);
+            return nanos / 1e9;
+        }
+
+        private void scheduleNext(long start) {
+            if (stopped) {
+                return;
+            }
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            long delay = Math.max(1, source.interval().toMillis() - elapsedMs + jitter(source.interval()));
+            timerId = vertx.setTimer(delay, id -> runOnce());
+        }
+    }
+}

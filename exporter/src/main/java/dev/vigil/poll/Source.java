@@ -1,0 +1,26 @@
+package dev.vigil.poll;
+
+import io.vertx.core.Future;
+import java.time.Duration;
+
+/**
+ * Something Vigil reads on an interval. A source only knows how to read once; the {@link PollEngine}
+ * owns the schedule, the timeout, overlap and the self metrics.
+ */
+public interface Source {
+    /** Unique among sources; the value of the {@code source} label on self metrics. */
+    String name();
+
+    /** What kind of thing this reads, e.g. {@code bullmq}; shown on the status page. */
+    String kind();
+
+    Duration interval();
+
+    Duration timeout();
+
+    /** Reads the source once. Completes with an immutable snapshot, or fails (preferably with a {@link PollException}). */
+    Future<PollResult> poll();
+
+    /** Releases connections; called once on shutdown. */
+    Future<Void> close();
+}

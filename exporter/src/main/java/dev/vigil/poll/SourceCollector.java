@@ -1,0 +1,89 @@
+package dev.vigil.poll;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Hands the last completed poll of every source to the Prometheus registry at scrape time. Families of
+ * the same name from several sources (two BullMQ prefixes) are merged into one family, as the exposition
+ * format requires.
+ */
+public final class SourceCollector implements MultiCollector {
+    private static final Logger LOG = Logger.getLogger(SourceCollector.class.getName());
+
+    private final PollEngine engine;
+    private final String version;
+    private final Set<String> collisionsLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    public SourceCollector(PollEngine engine, String version) {
+        this.engine = engine;
+        this.version = version;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        Map<String, List<MetricSnapshot>> byName = new LinkedHashMap<>();
+        byName.computeIfAbsent("vigil_build", k -> new ArrayList<>()).add(InfoSnapshot.builder()
+                .name("vigil_build").help("Vigil's version; always 1")
+                .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(Labels.of("version", version)).build())
+                .build());
+        for (PollEngine.SourceView view : engine.sources()) {
+            view.state().result().ifPresent(result -> {
+                for (MetricSnapshot family : result.families()) {
+                    byName.computeIfAbsent(family.getMetadata().getName(), k -> new ArrayList<>()).add(family);
+                }
+            });
+        }
+        MetricSnapshots.Builder out = MetricSnapshots.builder();
+        for (List<MetricSnapshot> families : byName.values()) {
+            out.metricSnapshot(families.size() == 1 ? families.get(0) : merge(families));
+        }
+        return out.build();
+    }
+
+    private MetricSnapshot merge(List<MetricSnapshot> families) {
+        MetricSnapshot first = families.get(0);
+        List<DataPointSnapshot> points = new ArrayList<>();
+        Set<Labels> seen = new HashSet<>();
+        for (MetricSnapshot family : families) {
+            for (DataPointSnapshot point : family.getDataPoints()) {
+                if (seen.add(point.getLabels())) {
+                    points.add(point);
+                } else if (collisionsLogged.add(first.getMetadata().getName() + point.getLabels())) {
+                    LOG.warning("two sources report " + first.getMetadata().getName() + point.getLabels()
+                            + "; keeping the first. Give the sources different prefixes or queue lists.");
+                }
+            }
+        }
+        return rebuild(first, points);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static MetricSnapshot rebuild(MetricSnapshot like, List<DataPointSnapshot> points) {
+        List<?> raw = points;
+        if (like instanceof GaugeSnapshot) {
+            return new GaugeSnapshot(like.getMetadata(), (List<GaugeSnapshot.GaugeDataPointSnapshot>) raw);
+        }
+        if (like instanceof CounterSnapshot) {
+            return new CounterSnapshot(like.getMetadata(), (List<CounterSnapshot.CounterDataPointSnapshot>) raw);
+        }
+        if (like instanceof HistogramSnapshot h) {
+            return new HistogramSnapshot(h.isGaugeHistogram(), like.getMetadata(), (List<HistogramSnapshot.HistogramDataPointSnapshot>) raw);
+        }
+        throw new IllegalStateException("cannot merge families of type " + like.getClass().getSimpleName());
+    }
+}

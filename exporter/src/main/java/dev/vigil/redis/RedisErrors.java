@@ -1,0 +1,61 @@
+package dev.vigil.redis;
+
+import dev.vigil.config.Redaction;
+import dev.vigil.poll.PollErrorReason;
+import dev.vigil.poll.PollException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import java.io.IOException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/** Turns what Lettuce throws into a {@link PollException} with a reason and a message that names the Redis. */
+public final class RedisErrors {
+    private RedisErrors() {
+    }
+
+    public static PollException classify(String redisName, Throwable error) {
+        Throwable e = unwrap(error);
+        if (e instanceof PollException p) {
+            return p;
+        }
+        String text = Redaction.redactUrl(describe(e));
+        PollErrorReason reason;
+        if (e instanceof RedisCommandTimeoutException || e instanceof TimeoutException) {
+            reason = PollErrorReason.TIMEOUT;
+        } else if (isAuth(text)) {
+            reason = PollErrorReason.AUTH;
+        } else if (e instanceof RedisCommandExecutionException) {
+            reason = PollErrorReason.QUERY;
+        } else if (e instanceof RedisConnectionException || e instanceof IOException
+                || (e instanceof RedisException && text.contains("not connected"))) {
+            reason = PollErrorReason.CONNECTION;
+        } else {
+            reason = PollErrorReason.INTERNAL;
+        }
+        return new PollException(reason, "redis " + redisName + ": " + text, e);
+    }
+
+    private static boolean isAuth(String text) {
+        return text.contains("NOAUTH") || text.contains("WRONGPASS") || text.contains("NOPERM") || text.contains("invalid password");
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            message = message + ": " + cause.getMessage();
+        }
+        return message;
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+}
