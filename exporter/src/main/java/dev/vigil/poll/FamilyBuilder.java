@@ -20,26 +20,24 @@ public final class FamilyBuilder {
     private final Type type;
     private final String name;
     private final String help;
-    private final String unit;
     private final String[] labelNames;
     private final List<Object> points = new ArrayList<>();
 
-    private FamilyBuilder(Type type, String name, String help, String unit, String[] labelNames) {
+    private FamilyBuilder(Type type, String name, String help, String[] labelNames) {
         this.type = type;
         this.name = name;
         this.help = help;
-        this.unit = unit;
         this.labelNames = labelNames.clone();
     }
 
     /** A gauge; {@code name} is the full exposition name, e.g. {@code bullmq_job_count}. */
     public static FamilyBuilder gauge(String name, String help, String... labelNames) {
-        return new FamilyBuilder(Type.GAUGE, name, help, null, labelNames);
+        return new FamilyBuilder(Type.GAUGE, name, help, labelNames);
     }
 
     /** A counter; {@code name} is given without {@code _total}, which the exposition adds. */
     public static FamilyBuilder counter(String name, String help, String... labelNames) {
-        return new FamilyBuilder(Type.COUNTER, name, help, null, labelNames);
+        return new FamilyBuilder(Type.COUNTER, name, help, labelNames);
     }
 
     public FamilyBuilder add(double value, String... labelValues) {
@@ -54,7 +52,7 @@ public final class FamilyBuilder {
     }
 
     public MetricSnapshot build() {
-        MetricMetadata metadata = new MetricMetadata(name, help, unit == null ? null : new io.prometheus.metrics.model.snapshots.Unit(unit));
+        MetricMetadata metadata = new MetricMetadata(name, help);
         List<GaugeDataPointSnapshot> gauges = new ArrayList<>();
         List<CounterDataPointSnapshot> counters = new ArrayList<>();
         for (Object p : points) {

@@ -1,0 +1,242 @@
+package dev.vigil.bullmq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.support.RunningExporter;
+import dev.vigil.support.Scrape;
+import dev.vigil.support.TestRedis;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Queues laid out in a real Redis exactly as BullMQ 5, BullMQ 6 and Bull 3 lay them out, read by a running
+ * Vigil; every number asserted is the one Prometheus would scrape.
+ */
+class BullmqQueueStateIT {
+    private static final String SOURCE = "bullmq/main/bull";
+    private static TestRedis redis;
+    private static RedisCommands<String, String> app;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = TestRedis.start();
+        app = redis.sync();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void flush() {
+        app.flushall();
+    }
+
+    private String config(String extra) {
+        return """
+                redis:
+                  main:
+                    url: %s
+                bullmq:
+                  - redis: main
+                    prefix: bull
+                    interval: 200ms
+                    discovery_interval: 500ms
+                %s""".formatted(redis.url(), extra);
+    }
+
+    private long redisNowMs() {
+        List<String> t = app.time();
+        return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
+    }
+
+    private void job(String queue, String id, long timestamp, long delay) {
+        app.hset("bull:" + queue + ":" + id, Map.of("name", "send", "data", "{}",
+                "timestamp", Long.toString(timestamp), "delay", Long.toString(delay)));
+    }
+
+    private void bullmqQueue(String queue) {
+        app.hset("bull:" + queue + ":meta", Map.of("opts.maxLenEvents", "10000", "version", "bullmq:5.81.5"));
+        app.set("bull:" + queue + ":id", "100");
+    }
+
+    @Test
+    void countsEveryStateAgeAndWorkersOfABullmqQueue() {
+        long now = redisNowMs();
+        bullmqQueue("emails");
+        // wait: BullMQ LPUSHes new jobs and workers take from the tail, so job 1 is next and oldest.
+        app.lpush("bull:emails:wait", "1", "2", "3", "4", "5");
+        job("emails", "1", now - 120_000, 0);
+        for (String id : List.of("2", "3", "4", "5")) {
+            job("emails", id, now, 0);
+        }
+        app.lpush("bull:emails:active", "6");
+        app.zadd("bull:emails:delayed", 1, "7");
+        app.zadd("bull:emails:delayed", 2, "8");
+        app.zadd("bull:emails:delayed", 3, "9");
+        // prioritized score = priority << 32 | counter: job 11 (priority 1) runs before job 10 (priority 5).
+        app.zadd("bull:emails:prioritized", (5L << 32) + 1, "10");
+        app.zadd("bull:emails:prioritized", (1L << 32) + 2, "11");
+        job("emails", "10", now - 500_000, 0);
+        job("emails", "11", now - 30_000, 0);
+        app.zadd("bull:emails:waiting-children", 0, "12");
+        for (int i = 13; i < 17; i++) {
+            app.zadd("bull:emails:completed", i, Integer.toString(i));
+        }
+        app.zadd("bull:emails:failed", 17, "17");
+        app.zadd("bull:emails:failed", 18, "18");
+
+        String encoded = Base64.getEncoder().encodeToString("emails".getBytes(StandardCharsets.UTF_8));
+        clientNamed("bull:" + encoded);                  // an unnamed worker
+        clientNamed("bull:" + encoded + ":w:pdf-worker"); // a named worker
+        clientNamed("bull:" + encoded + ":qe");          // QueueEvents: not a worker
+        clientNamed("other:" + encoded);                 // another prefix: not ours
+
+        try (RunningExporter vigil = RunningExporter.start(config(""))) {
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_queue_workers", "prefix", "bull", "queue", "emails").isPresent());
+            long elapsedMs = redisNowMs() - now;
+            Map<String, Double> expected = Map.of("waiting", 5.0, "active", 1.0, "delayed", 3.0, "prioritized", 2.0,
+                    "paused", 0.0, "waiting-children", 1.0, "completed", 4.0, "failed", 2.0);
+            expected.forEach((state, n) -> assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "emails", "state", state))
+                    .as(state).isEqualTo(n));
+            assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "emails")).isEqualTo(0.0);
+            assertThat(s.require("bullmq_queue_workers", "prefix", "bull", "queue", "emails")).isEqualTo(2.0);
+            // The wait tail (120 s) is older than the head of prioritized (30 s); job 10 is not next, so not counted.
+            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "emails"))
+                    .isBetween(120.0, 120.0 + elapsedMs / 1000.0);
+            assertThat(s.require("vigil_source_up", "source", SOURCE)).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void pausedQueuesOfBullmq5And6AndBull3() {
+        long now = redisNowMs();
+        // BullMQ 5: pausing moves the waiting jobs to the paused list and sets meta.paused.
+        bullmqQueue("tenant:42:reports");
+        app.hset("bull:tenant:42:reports:meta", "paused", "1");
+        app.lpush("bull:tenant:42:reports:paused", "1", "2");
+        job("tenant:42:reports", "1", now - 10_000, 0);
+        // BullMQ 6: the jobs stay in wait, only meta.paused says the queue is paused.
+        bullmqQueue("v6");
+        app.hset("bull:v6:meta", "paused", "1");
+        app.lpush("bull:v6:wait", "1", "2", "3");
+        // Bull 3: no meta hash; the meta-paused key marks a paused queue. Its tail job had a 60 s delay,
+        // so it has been ready to run for 40 s, not 100 s.
+        app.set("bull:legacy:id", "2");
+        app.set("bull:legacy:meta-paused", "1");
+        app.lpush("bull:legacy:paused", "1", "2");
+        job("legacy", "1", now - 100_000, 60_000);
+
+        try (RunningExporter vigil = RunningExporter.start(config(""))) {
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_queue_paused", "prefix", "bull", "queue", "legacy").isPresent());
+            double elapsed = (redisNowMs() - now) / 1000.0;
+            assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "tenant:42:reports")).isEqualTo(1.0);
+            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "tenant:42:reports", "state", "paused")).isEqualTo(2.0);
+            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "tenant:42:reports", "state", "waiting")).isEqualTo(0.0);
+            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "tenant:42:reports"))
+                    .isBetween(10.0, 10.0 + elapsed);
+
+            assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "v6")).isEqualTo(1.0);
+            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "v6", "state", "waiting")).isEqualTo(3.0);
+            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "v6", "state", "paused")).isEqualTo(0.0);
+            // Job hashes missing (removed meanwhile): no age rather than a made-up one.
+            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "v6")).isEqualTo(0.0);
+
+            assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "legacy")).isEqualTo(1.0);
+            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "legacy", "state", "paused")).isEqualTo(2.0);
+            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "legacy"))
+                    .isBetween(40.0, 40.0 + elapsed);
+        }
+    }
+
+    @Test
+    void legacyMarkerAtTheTailIsNotCountedAsAJob() {
+        bullmqQueue("marked");
+        // Older BullMQ 5 releases left a "0:<timestamp>" marker at the tail of wait; getCounts skips it.
+        app.rpush("bull:marked:wait", "2", "1", "0:0");
+        try (RunningExporter vigil = RunningExporter.start(config(""))) {
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.hasFamily("bullmq_job_count"));
+            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "marked", "state", "waiting")).isEqualTo(2.0);
+        }
+    }
+
+    @Test
+    void aQueueWhoseKeysDisappearDropsOutAndANewOneAppears() {
+        bullmqQueue("old");
+        app.lpush("bull:old:wait", "1");
+        try (RunningExporter vigil = RunningExporter.start(config(""))) {
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "prefix", "bull", "queue", "old", "state", "waiting").isPresent());
+            app.del("bull:old:meta", "bull:old:id", "bull:old:wait");
+            bullmqQueue("new");
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_queue_paused", "prefix", "bull", "queue", "new").isPresent());
+            assertThat(s.value("bullmq_job_count", "prefix", "bull", "queue", "old", "state", "waiting")).isEmpty();
+            assertThat(s.body()).doesNotContain("queue=\"old\"");
+        }
+    }
+
+    @Test
+    void explicitQueuesAreReportedEvenWhenEmptyAndOthersAreIgnored() {
+        bullmqQueue("listed");
+        app.lpush("bull:listed:wait", "1", "2");
+        bullmqQueue("unlisted");
+        String yaml = """
+                redis:
+                  main:
+                    url: %s
+                bullmq:
+                  - redis: main
+                    prefix: bull
+                    interval: 200ms
+                    queues: [listed, "not:created:yet"]
+                """.formatted(redis.url());
+        try (RunningExporter vigil = RunningExporter.start(yaml)) {
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.hasFamily("bullmq_job_count"));
+            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "listed", "state", "waiting")).isEqualTo(2.0);
+            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "not:created:yet", "state", "waiting")).isEqualTo(0.0);
+            assertThat(s.body()).doesNotContain("queue=\"unlisted\"");
+        }
+    }
+
+    @Test
+    void maxQueuesBoundsTheSeriesByName() {
+        for (String q : List.of("a", "b", "c", "d", "e")) {
+            bullmqQueue(q);
+        }
+        try (RunningExporter vigil = RunningExporter.start(config("    max_queues: 3\n"))) {
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.hasFamily("bullmq_queue_paused"));
+            assertThat(s.series().keySet().stream().filter(k -> k.startsWith("bullmq_queue_paused{")).toList())
+                    .containsExactly("bullmq_queue_paused{prefix=\"bull\",queue=\"a\"}",
+                            "bullmq_queue_paused{prefix=\"bull\",queue=\"b\"}",
+                            "bullmq_queue_paused{prefix=\"bull\",queue=\"c\"}");
+        }
+    }
+
+    @Test
+    void aKeyOfAnotherTypeUnderThePrefixSkipsThatQueueOnly() {
+        bullmqQueue("good");
+        app.lpush("bull:good:wait", "1");
+        bullmqQueue("clash");
+        app.set("bull:clash:wait", "not a list");
+        try (RunningExporter vigil = RunningExporter.start(config(""))) {
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.hasFamily("bullmq_job_count"));
+            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "good", "state", "waiting")).isEqualTo(1.0);
+            assertThat(s.body()).doesNotContain("queue=\"clash\"");
+            assertThat(s.require("vigil_source_up", "source", SOURCE)).isEqualTo(1.0);
+        }
+    }
+
+    private void clientNamed(String name) {
+        StatefulRedisConnection<String, String> c = redis.connect();
+        c.sync().clientSetname(name);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.vigil.support;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import redis.embedded.RedisServer;
+
+/**
+ * A real Redis server (the embedded-redis artifact's binary) on a free loopback port, plus plain
+ * clients for the test to act as the application would. Stop and start keep the port, so a running
+ * exporter sees the same server come back.
+ */
+public final class TestRedis implements AutoCloseable {
+    private final int port;
+    private RedisServer server;
+    private final RedisClient client;
+    private final List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
+
+    private TestRedis(int port) {
+        this.port = port;
+        this.client = RedisClient.create("redis://127.0.0.1:" + port);
+    }
+
+    public static TestRedis start() {
+        TestRedis redis = new TestRedis(freePort());
+        redis.startServer();
+        return redis;
+    }
+
+    public void startServer() {
+        try {
+            server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+                    .setting("save \"\"").setting("appendonly no").build();
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void stopServer() {
+        try {
+            server.stop();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** A new connection of the test's own, closed with this object. */
+    public StatefulRedisConnection<String, String> connect() {
+        StatefulRedisConnection<String, String> c = client.connect();
+        connections.add(c);
+        return c;
+    }
+
+    public RedisCommands<String, String> sync() {
+        return connect().sync();
+    }
+
+    @Override
+    public void close() {
+        connections.forEach(c -> c.close());
+        client.shutdown();
+        stopServer();
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
