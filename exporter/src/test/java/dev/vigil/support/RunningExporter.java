@@ -22,7 +22,8 @@ import io.vertx.core.Vertx;
 public final class RunningExporter implements AutoCloseable {
     private final Vertx vertx;
     private final ExporterVerticle verticle;
-    private final HttpClient http = HttpClient.newHttpClient();
+    // HTTP/1.1 as Prometheus scrapes; the JDK client would otherwise try an h2c upgrade.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private RunningExporter(Vertx vertx, ExporterVerticle verticle) {
         this.vertx = vertx;

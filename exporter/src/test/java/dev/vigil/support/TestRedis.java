@@ -21,13 +21,23 @@ public final class TestRedis implements AutoCloseable {
     private final RedisClient client;
     private final List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
 
-    private TestRedis(int port) {
+    private final String password;
+
+    private TestRedis(int port, String password) {
         this.port = port;
-        this.client = RedisClient.create("redis://127.0.0.1:" + port);
+        this.password = password;
+        this.client = RedisClient.create(password == null
+                ? "redis://127.0.0.1:" + port
+                : "redis://:" + password + "@127.0.0.1:" + port);
     }
 
     public static TestRedis start() {
-        TestRedis redis = new TestRedis(freePort());
+        return startWithPassword(null);
+    }
+
+    /** A Redis that requires this password of the default user (null: none). */
+    public static TestRedis startWithPassword(String password) {
+        TestRedis redis = new TestRedis(freePort(), password);
         redis.startServer();
         return redis;
     }
@@ -35,7 +45,8 @@ public final class TestRedis implements AutoCloseable {
     public void startServer() {
         try {
             server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                    .setting("save \"\"").setting("appendonly no").build();
+                    .setting("save \"\"").setting("appendonly no")
+                    .settingIf(password != null, "requirepass " + password).build();
             server.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

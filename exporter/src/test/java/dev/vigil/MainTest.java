@@ -1,0 +1,74 @@
+package dev.vigil;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(Map<String, String> env, String... args) {
+        return Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void checkConfigOnAGoodFilePrintsASummaryAndExitsZero() throws Exception {
+        Path file = dir.resolve("ok.yml");
+        Files.writeString(file, """
+                redis:
+                  main: { url: "redis://u:topsecret@127.0.0.1:6379" }
+                bullmq:
+                  - redis: main
+                """);
+        assertThat(run(Map.of(), "--config", file.toString(), "--check-config")).isEqualTo(0);
+        assertThat(stdout()).contains("source bullmq/main/bull: bullmq prefix 'bull' on redis main, every 5s, discovering queues")
+                .contains("configuration is valid").doesNotContain("topsecret");
+    }
+
+    @Test
+    void aBadConfigExitsTwoWithFileLineAndKeyAndNoStackTrace() throws Exception {
+        Path file = dir.resolve("bad.yml");
+        Files.writeString(file, "redis:\n  main:\n    ur1: redis://127.0.0.1\n");
+        assertThat(run(Map.of(), "--check-config", "--config=" + file)).isEqualTo(2);
+        assertThat(stderr().strip()).isEqualTo("vigil: config error: " + file + ":3: redis.main.ur1: unknown key; did you mean 'url'?");
+    }
+
+    @Test
+    void configFromTheEnvironment() throws Exception {
+        Path file = dir.resolve("env.yml");
+        Files.writeString(file, "server:\n  listen: 127.0.0.1:9\n");
+        assertThat(run(Map.of("VIGIL_CONFIG", file.toString()), "--check-config")).isEqualTo(0);
+        assertThat(stdout()).contains("config: " + file).contains("listen: 127.0.0.1:9");
+    }
+
+    @Test
+    void versionHelpAndUnknownOptions() {
+        assertThat(run(Map.of(), "--version")).isEqualTo(0);
+        assertThat(stdout()).startsWith("vigil ");
+        assertThat(run(Map.of(), "--help")).isEqualTo(0);
+        assertThat(stdout()).contains("--check-config");
+        assertThat(run(Map.of(), "--bogus")).isEqualTo(2);
+        assertThat(stderr()).startsWith("vigil: unknown option '--bogus'");
+        assertThat(run(Map.of(), "--log-format", "xml")).isEqualTo(2);
+        assertThat(stderr()).contains("--log-format takes text or json, not 'xml'");
+    }
+}

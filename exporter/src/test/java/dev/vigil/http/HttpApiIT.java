@@ -1,0 +1,130 @@
+package dev.vigil.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.support.RunningExporter;
+import dev.vigil.support.Scrape;
+import dev.vigil.support.TestRedis;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class HttpApiIT {
+    private static TestRedis redis;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = TestRedis.start();
+        redis.sync().hset("bull:mail:meta", "version", "bullmq:5.81.5");
+        redis.sync().lpush("bull:mail:wait", "1", "2", "3");
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    private static String configNoPassword() {
+        return """
+                redis:
+                  main:
+                    url: %s
+                bullmq:
+                  - redis: main
+                    interval: 200ms
+                """.formatted(redis.url());
+    }
+
+    @Test
+    void readyOnlyAfterTheFirstPollAndHealthyAlways() {
+        // A Redis that never answers (nothing listens there) still makes Vigil ready once the poll has failed.
+        String yaml = """
+                redis:
+                  main:
+                    url: redis://127.0.0.1:%d
+                    connect_timeout: 300ms
+                bullmq:
+                  - redis: main
+                    interval: 30s
+                """.formatted(TestRedis.freePort());
+        try (RunningExporter vigil = RunningExporter.start(yaml)) {
+            assertThat(vigil.get("/healthz").statusCode()).isEqualTo(200);
+            HttpResponse<String> early = vigil.get("/readyz");
+            if (early.statusCode() == 503) {
+                assertThat(early.body()).isEqualTo("waiting for the first poll of: bullmq/main/bull\n");
+            }
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("vigil_source_poll_errors_total",
+                    "source", "bullmq/main/bull", "reason", "connection").orElse(0.0) == 1.0);
+            assertThat(vigil.get("/readyz").statusCode()).isEqualTo(200);
+            assertThat(s.require("vigil_source_up", "source", "bullmq/main/bull")).isEqualTo(0.0);
+            assertThat(s.require("vigil_source_last_success_timestamp_seconds", "source", "bullmq/main/bull")).isEqualTo(0.0);
+            assertThat(s.hasFamily("bullmq_job_count")).isFalse();
+        }
+    }
+
+    @Test
+    void statusPageShowsSourcesAndRedactsSecrets() {
+        // The password is wrong, so the poll fails with an auth error that must not echo it.
+        try (TestRedis guarded = TestRedis.startWithPassword("the-real-one");
+             RunningExporter vigil = RunningExporter.start("""
+                     redis:
+                       main:
+                         url: redis://:hunter2-secret@127.0.0.1:%d
+                     bullmq:
+                       - redis: main
+                         interval: 200ms
+                     """.formatted(guarded.port()))) {
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.require("vigil_source_poll_errors_total", "source", "bullmq/main/bull", "reason", "auth") >= 1);
+            HttpResponse<String> page = vigil.get("/");
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+            assertThat(page.body()).contains("<h1>Vigil test</h1>", "bullmq/main/bull", "<td>down</td>", "href=\"/metrics\"")
+                    .doesNotContain("hunter2-secret");
+            assertThat(vigil.scrape().body()).doesNotContain("hunter2-secret");
+        }
+    }
+
+    @Test
+    void metricsInTextOpenMetricsAndGzip() throws IOException {
+        try (RunningExporter vigil = RunningExporter.start(configNoPassword())) {
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "prefix", "bull", "queue", "mail", "state", "waiting").isPresent());
+
+            HttpResponse<String> text = vigil.get("/metrics");
+            assertThat(text.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
+            assertThat(text.body()).contains("# TYPE bullmq_job_count gauge",
+                    "bullmq_job_count{prefix=\"bull\",queue=\"mail\",state=\"waiting\"} 3",
+                    "vigil_build_info{version=\"test\"} 1", "jvm_memory_used_bytes");
+
+            HttpResponse<String> om = vigil.get("/metrics", "Accept", "application/openmetrics-text; version=1.0.0; charset=utf-8");
+            assertThat(om.headers().firstValue("Content-Type")).contains("application/openmetrics-text; version=1.0.0; charset=utf-8");
+            assertThat(om.body()).contains("# TYPE vigil_build info").endsWith("# EOF\n");
+
+            HttpResponse<byte[]> gz = vigil.getBytes("/metrics", "Accept-Encoding", "gzip");
+            assertThat(gz.headers().firstValue("Content-Encoding")).contains("gzip");
+            String unzipped = new String(new GZIPInputStream(new ByteArrayInputStream(gz.body())).readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(unzipped).contains("bullmq_job_count{prefix=\"bull\",queue=\"mail\",state=\"waiting\"} 3");
+        }
+    }
+
+    @Test
+    void unknownPathsAndMethodsGetClear4xx() throws Exception {
+        try (RunningExporter vigil = RunningExporter.start(configNoPassword())) {
+            HttpResponse<String> missing = vigil.get("/metricz");
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(missing.body()).isEqualTo("no such endpoint: /metricz (try /metrics, /healthz, /readyz or /)\n");
+
+            HttpResponse<String> post = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(vigil.baseUrl() + "/metrics"))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("x")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(405);
+            assertThat(post.body()).isEqualTo("POST is not allowed on /metrics; use GET\n");
+        }
+    }
+}
