@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -27,6 +28,7 @@ public final class BullmqSource implements Source {
     private final Vertx vertx;
     private final QueueDiscovery discovery;
     private final QueueStateReader reader;
+    private final EventsTail events;
     // Polls never overlap, but each runs across Lettuce and Vert.x threads: volatile keeps them visible.
     private volatile Pipeline pipeline;
     private volatile List<QueueRef> queues;
@@ -39,6 +41,10 @@ public final class BullmqSource implements Source {
         this.vertx = vertx;
         this.discovery = new QueueDiscovery(config.prefix());
         this.reader = new QueueStateReader(config.prefix());
+        BullmqConfig.EventsConfig e = config.events();
+        this.events = e.enabled()
+                ? new EventsTail(config.prefix(), e.maxPerPoll(), e.maxTrackedJobs(), e.labelJobNames(), e.maxJobNames())
+                : null;
         if (!config.discovers()) {
             queues = config.queues().stream().map(n -> new QueueRef(config.prefix(), n)).sorted().toList();
         }
@@ -66,9 +72,16 @@ public final class BullmqSource implements Source {
 
     @Override
     public Future<PollResult> poll() {
-        CompletionStage<PollResult> result = connection()
-                .thenCompose(p -> queues(p).thenCompose(q -> reader.read(p, q, !config.discovers())))
-                .thenApply(states -> new PollResult(QueueMetrics.of(states), states.size() + " queues"));
+        CompletionStage<PollResult> result = connection().thenCompose(p -> queues(p).thenCompose(q ->
+                reader.read(p, q, !config.discovers()).thenCompose(states -> {
+                    // Only queues that still exist are tailed, so a vanished queue's counters drop out too.
+                    List<QueueRef> present = states.stream().map(QueueState::queue).toList();
+                    CompletionStage<Map<QueueRef, FinishedJobs>> finished = events == null
+                            ? CompletableFuture.completedFuture(Map.of())
+                            : events.read(p, present);
+                    return finished.thenApply(f -> new PollResult(
+                            QueueMetrics.of(states, f, config.events().labelJobNames()), states.size() + " queues"));
+                })));
         return Future.fromCompletionStage(result, vertx.getOrCreateContext())
                 .recover(e -> Future.failedFuture(RedisErrors.classify(redis.name(), e)));
     }

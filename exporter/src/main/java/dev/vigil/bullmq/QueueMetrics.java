@@ -2,14 +2,16 @@ package dev.vigil.bullmq;
 
 import dev.vigil.poll.FamilyBuilder;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The BullMQ queue families, defined once; {@code bullmq_job_count} is named as in BullMQ's exportPrometheusMetrics. */
 final class QueueMetrics {
     private QueueMetrics() {
     }
 
-    static List<MetricSnapshot> of(List<QueueState> queues) {
+    static List<MetricSnapshot> of(List<QueueState> queues, Map<QueueRef, FinishedJobs> finished, boolean labelJobNames) {
         FamilyBuilder jobs = FamilyBuilder.gauge("bullmq_job_count",
                 "Jobs in each state, from LLEN/ZCARD of the queue's keys, as BullMQ's getJobCounts() counts them",
                 "prefix", "queue", "state");
@@ -33,6 +35,45 @@ final class QueueMetrics {
             oldest.add(q.oldestWaitingAgeSeconds(), prefix, name);
             q.workers().ifPresent(n -> workers.add(n, prefix, name));
         }
-        return List.of(jobs.build(), paused.build(), oldest.build(), workers.build());
+        List<MetricSnapshot> out = new ArrayList<>(List.of(jobs.build(), paused.build(), oldest.build(), workers.build()));
+        if (!finished.isEmpty()) {
+            out.addAll(finishedFamilies(queues, finished, labelJobNames));
+        }
+        return out;
+    }
+
+    private static List<MetricSnapshot> finishedFamilies(List<QueueState> queues, Map<QueueRef, FinishedJobs> finished, boolean labelJobNames) {
+        String[] labels = labelJobNames ? new String[] {"prefix", "queue", "job_name"} : new String[] {"prefix", "queue"};
+        String from = ", counted from the queue's events stream";
+        FamilyBuilder completed = FamilyBuilder.counter("bullmq_jobs_completed", "Jobs completed" + from, labels);
+        FamilyBuilder failed = FamilyBuilder.counter("bullmq_jobs_failed", "Jobs failed for good (retries exhausted or unrecoverable)" + from, labels);
+        FamilyBuilder retried = FamilyBuilder.counter("bullmq_jobs_retried",
+                "Jobs sent back to wait or delayed from active without finishing: retries, and rate-limit moves" + from, labels);
+        FamilyBuilder stalled = FamilyBuilder.counter("bullmq_jobs_stalled", "Jobs found stalled (lock lost while active)" + from, labels);
+        FamilyBuilder wait = FamilyBuilder.histogram("bullmq_job_wait_seconds",
+                "Time completed jobs waited from becoming ready (created plus delay) to being taken by a worker", labels);
+        FamilyBuilder processing = FamilyBuilder.histogram("bullmq_job_processing_seconds",
+                "Time completed jobs took from processedOn to finishedOn", labels);
+        FamilyBuilder lost = FamilyBuilder.counter("bullmq_events_lost",
+                "Events trimmed from the stream before Vigil read them (Redis 7+ only); counters missed these", "prefix", "queue");
+        for (QueueState q : queues) {
+            FinishedJobs f = finished.get(q.queue());
+            if (f == null) {
+                continue;
+            }
+            String prefix = q.queue().prefix();
+            String name = q.queue().name();
+            f.all().forEach((jobName, t) -> {
+                String[] values = labelJobNames ? new String[] {prefix, name, jobName} : new String[] {prefix, name};
+                completed.add(t.completed, values);
+                failed.add(t.failed, values);
+                retried.add(t.retried, values);
+                stalled.add(t.stalled, values);
+                wait.add(t.wait.snapshot(), values);
+                processing.add(t.processing.snapshot(), values);
+            });
+            lost.add(f.eventsLost, prefix, name);
+        }
+        return List.of(completed.build(), failed.build(), retried.build(), stalled.build(), wait.build(), processing.build(), lost.build());
     }
 }

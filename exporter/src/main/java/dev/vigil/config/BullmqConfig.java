@@ -15,7 +15,8 @@ public record BullmqConfig(
         Duration timeout,
         Duration discoveryInterval,
         int maxQueues,
-        List<String> queues) {
+        List<String> queues,
+        EventsConfig events) {
 
     public static final String DEFAULT_PREFIX = "bull";
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
@@ -28,13 +29,26 @@ public record BullmqConfig(
         queues = List.copyOf(queues);
     }
 
+    /**
+     * Tailing of the queues' events streams (finished-job counters and latency).
+     *
+     * @param enabled          tail the streams at all
+     * @param maxPerPoll       XREAD COUNT per queue per poll; the rest is read at the next poll
+     * @param maxTrackedJobs   jobs in flight remembered per queue for stream-based latency
+     * @param labelJobNames    add a job_name label (opt-in: job names can be unbounded)
+     * @param maxJobNames      distinct job names per queue before the rest become "other"
+     */
+    public record EventsConfig(boolean enabled, int maxPerPoll, int maxTrackedJobs, boolean labelJobNames, int maxJobNames) {
+        public static final EventsConfig DEFAULTS = new EventsConfig(true, 10_000, 10_000, false, 50);
+    }
+
     public boolean discovers() {
         return queues.isEmpty();
     }
 
     public static BullmqConfig defaults(String redis) {
         return new BullmqConfig("bullmq/" + redis + "/" + DEFAULT_PREFIX, redis, DEFAULT_PREFIX,
-                DEFAULT_INTERVAL, defaultTimeout(DEFAULT_INTERVAL), DEFAULT_DISCOVERY_INTERVAL, DEFAULT_MAX_QUEUES, List.of());
+                DEFAULT_INTERVAL, defaultTimeout(DEFAULT_INTERVAL), DEFAULT_DISCOVERY_INTERVAL, DEFAULT_MAX_QUEUES, List.of(), EventsConfig.DEFAULTS);
     }
 
     /** A poll may take up to its interval, but no more than ten seconds unless told otherwise. */
@@ -61,7 +75,14 @@ public record BullmqConfig(
         int maxQueues = section.integer("max_queues", DEFAULT_MAX_QUEUES, 1, 100_000);
         List<String> queues = section.stringList("queues");
         String name = section.string("name", "bullmq/" + redis + "/" + prefix);
+        EventsConfig d = EventsConfig.DEFAULTS;
+        EventsConfig events = new EventsConfig(
+                section.bool("events", d.enabled()),
+                section.integer("max_events_per_poll", d.maxPerPoll(), 1, 1_000_000),
+                section.integer("max_tracked_jobs", d.maxTrackedJobs(), 0, 10_000_000),
+                section.bool("label_job_names", d.labelJobNames()),
+                section.integer("max_job_names", d.maxJobNames(), 1, 10_000));
         section.finish();
-        return new BullmqConfig(name, redis, prefix, interval, timeout, discovery, maxQueues, queues);
+        return new BullmqConfig(name, redis, prefix, interval, timeout, discovery, maxQueues, queues, events);
     }
 }

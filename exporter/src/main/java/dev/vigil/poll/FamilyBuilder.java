@@ -1,9 +1,12 @@
 package dev.vigil.poll;
 
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -15,7 +18,7 @@ import java.util.List;
  * A source declares its families once (name, help, label names) and fills them row by row.
  */
 public final class FamilyBuilder {
-    private enum Type { GAUGE, COUNTER }
+    private enum Type { GAUGE, COUNTER, HISTOGRAM }
 
     private final Type type;
     private final String name;
@@ -40,28 +43,45 @@ public final class FamilyBuilder {
         return new FamilyBuilder(Type.COUNTER, name, help, labelNames);
     }
 
+    /** A histogram; {@code name} without {@code _bucket}/{@code _sum}/{@code _count}. */
+    public static FamilyBuilder histogram(String name, String help, String... labelNames) {
+        return new FamilyBuilder(Type.HISTOGRAM, name, help, labelNames);
+    }
+
     public FamilyBuilder add(double value, String... labelValues) {
-        if (labelValues.length != labelNames.length) {
-            throw new IllegalArgumentException(name + " takes labels " + List.of(labelNames) + ", got " + List.of(labelValues));
-        }
-        Labels labels = Labels.of(labelNames, labelValues);
-        points.add(type == Type.GAUGE
-                ? new GaugeDataPointSnapshot(value, labels, null)
-                : new CounterDataPointSnapshot(value, labels, null, 0));
+        Labels labels = labels(labelValues);
+        points.add(switch (type) {
+            case GAUGE -> new GaugeDataPointSnapshot(value, labels, null);
+            case COUNTER -> new CounterDataPointSnapshot(value, labels, null, 0);
+            case HISTOGRAM -> throw new IllegalStateException(name + " is a histogram: add a Histogram.Snapshot");
+        });
         return this;
     }
 
+    public FamilyBuilder add(Histogram.Snapshot histogram, String... labelValues) {
+        if (type != Type.HISTOGRAM) {
+            throw new IllegalStateException(name + " is not a histogram");
+        }
+        ClassicHistogramBuckets buckets = ClassicHistogramBuckets.of(histogram.upperBounds(), histogram.bucketCounts());
+        points.add(new HistogramDataPointSnapshot(buckets, histogram.sum(), labels(labelValues), null, 0));
+        return this;
+    }
+
+    private Labels labels(String[] labelValues) {
+        if (labelValues.length != labelNames.length) {
+            throw new IllegalArgumentException(name + " takes labels " + List.of(labelNames) + ", got " + List.of(labelValues));
+        }
+        return Labels.of(labelNames, labelValues);
+    }
+
+    @SuppressWarnings("unchecked")
     public MetricSnapshot build() {
         MetricMetadata metadata = new MetricMetadata(name, help);
-        List<GaugeDataPointSnapshot> gauges = new ArrayList<>();
-        List<CounterDataPointSnapshot> counters = new ArrayList<>();
-        for (Object p : points) {
-            if (p instanceof GaugeDataPointSnapshot g) {
-                gauges.add(g);
-            } else {
-                counters.add((CounterDataPointSnapshot) p);
-            }
-        }
-        return type == Type.GAUGE ? new GaugeSnapshot(metadata, gauges) : new CounterSnapshot(metadata, counters);
+        List<?> raw = points;
+        return switch (type) {
+            case GAUGE -> new GaugeSnapshot(metadata, (List<GaugeDataPointSnapshot>) raw);
+            case COUNTER -> new CounterSnapshot(metadata, (List<CounterDataPointSnapshot>) raw);
+            case HISTOGRAM -> new HistogramSnapshot(metadata, (List<HistogramDataPointSnapshot>) raw);
+        };
     }
 }

@@ -1,0 +1,157 @@
+package dev.vigil.bullmq;
+
+import dev.vigil.redis.Pipeline;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.logging.Logger;
+
+/**
+ * Tails every queue's events stream ({@code <prefix>:<queue>:events}) from the last id read, in one
+ * pipelined round trip for all queues, and turns BullMQ's events into exact counters: finished jobs are
+ * counted from the stream, so removeOnComplete/removeOnFail cannot hide them. A second round trip reads
+ * the timestamps of jobs that just completed, while their hashes may still exist.
+ *
+ * <p>Event shapes are those BullMQ's Lua scripts write (moveToFinished, retryJob, moveToDelayed,
+ * moveStalledJobsToWait, prepareJobForProcessing, storeJob). Bull 3 has no events stream.
+ */
+final class EventsTail {
+    private static final Logger LOG = Logger.getLogger(EventsTail.class.getName());
+
+    private final String prefix;
+    private final int maxEventsPerPoll;
+    private final int maxTrackedJobs;
+    private final int maxJobNames;
+    private final boolean labelJobNames;
+    private final Map<QueueRef, QueueCursor> cursors = new HashMap<>();
+    private boolean firstRead = true;
+    private boolean noEntriesAddedLogged;
+
+    EventsTail(String prefix, int maxEventsPerPoll, int maxTrackedJobs, boolean labelJobNames, int maxJobNames) {
+        this.prefix = prefix;
+        this.maxEventsPerPoll = maxEventsPerPoll;
+        this.maxTrackedJobs = maxTrackedJobs;
+        this.labelJobNames = labelJobNames;
+        this.maxJobNames = maxJobNames;
+    }
+
+    /**
+     * Reads new events of these queues and returns the totals of every queue still present. Queues seen at
+     * the first read start at their stream's end (history before Vigil started is not counted); queues that
+     * appear later start at the beginning of their stream, since it was created while Vigil watched.
+     */
+    CompletionStage<Map<QueueRef, FinishedJobs>> read(Pipeline pipeline, List<QueueRef> queues) {
+        RedisAsyncCommands<String, String> redis = pipeline.commands();
+        List<RedisFuture<?>> replies = new ArrayList<>();
+        for (QueueRef q : queues) {
+            QueueCursor c = cursors.computeIfAbsent(q, k -> new QueueCursor(firstRead, maxTrackedJobs, labelJobNames, maxJobNames));
+            replies.addAll(c.request(redis, q.key("events"), maxEventsPerPoll));
+        }
+        firstRead = false;
+        cursors.keySet().retainAll(Set.copyOf(queues));
+        return pipeline.send(replies).thenCompose(v -> {
+            List<Completion> completions = new ArrayList<>();
+            for (QueueRef q : queues) {
+                QueueCursor c = cursors.get(q);
+                c.apply(q, completions, this::noEntriesAdded);
+            }
+            return readCompletedJobs(pipeline, completions);
+        }).thenApply(v -> {
+            Map<QueueRef, FinishedJobs> out = new HashMap<>();
+            cursors.forEach((q, c) -> out.put(q, c.totals));
+            return out;
+        });
+    }
+
+    private void noEntriesAdded() {
+        if (!noEntriesAddedLogged) {
+            noEntriesAddedLogged = true;
+            LOG.warning("prefix " + prefix + ": this Redis (before 7.0) does not report a stream's entries-added,"
+                    + " so events lost to stream trimming cannot be counted");
+        }
+    }
+
+    private CompletionStage<Void> readCompletedJobs(Pipeline pipeline, List<Completion> completions) {
+        List<RedisFuture<?>> replies = new ArrayList<>();
+        for (Completion c : completions) {
+            c.hash = pipeline.commands().hmget(c.queue.jobKey(c.jobId), "timestamp", "delay", "processedOn", "finishedOn");
+            replies.add(c.hash);
+        }
+        return pipeline.send(replies).thenAccept(v -> completions.forEach(this::observe));
+    }
+
+    /**
+     * Latency from the job hash when it still exists (clocks of the producer and the worker), else from the
+     * stream ids of the job's own events (Redis' clock).
+     */
+    private void observe(Completion c) {
+        Map<String, String> h = hashFields(c.hash);
+        Long timestamp = number(h.get("timestamp"));
+        Long processedOn = number(h.get("processedOn"));
+        Long finishedOn = number(h.get("finishedOn"));
+        FinishedJobs.Totals totals = c.totals;
+        if (processedOn != null && finishedOn != null && timestamp != null) {
+            Long delay = number(h.get("delay"));
+            totals.wait.observeMillis(processedOn - (timestamp + (delay == null ? 0 : delay)));
+            totals.processing.observeMillis(finishedOn - processedOn);
+        } else if (c.trail != null && c.trail.activeMs > 0) {
+            if (c.trail.readyMs > 0) {
+                totals.wait.observeMillis(c.trail.activeMs - c.trail.readyMs);
+            }
+            totals.processing.observeMillis(c.finishedMs - c.trail.activeMs);
+        }
+    }
+
+    private static Map<String, String> hashFields(RedisFuture<List<KeyValue<String, String>>> f) {
+        Map<String, String> out = new HashMap<>();
+        try {
+            for (KeyValue<String, String> kv : f.toCompletableFuture().join()) {
+                if (kv.hasValue()) {
+                    out.put(kv.getKey(), kv.getValue());
+                }
+            }
+        } catch (CompletionException e) {
+            if (!(e.getCause() instanceof RedisCommandExecutionException)) {
+                throw e;
+            }
+        }
+        return out;
+    }
+
+    static Long number(String s) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** A completed job whose hash is read in the second round trip. */
+    static final class Completion {
+        final QueueRef queue;
+        final String jobId;
+        final long finishedMs;
+        final JobTrail.Entry trail;
+        final FinishedJobs.Totals totals;
+        RedisFuture<List<KeyValue<String, String>>> hash;
+
+        Completion(QueueRef queue, String jobId, long finishedMs, JobTrail.Entry trail, FinishedJobs.Totals totals) {
+            this.queue = queue;
+            this.jobId = jobId;
+            this.finishedMs = finishedMs;
+            this.trail = trail;
+            this.totals = totals;
+        }
+    }
+}

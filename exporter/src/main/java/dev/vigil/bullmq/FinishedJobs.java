@@ -1,0 +1,46 @@
+package dev.vigil.bullmq;
+
+import dev.vigil.poll.Histogram;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The cumulative counters and latency histograms of one queue, per job-name label value ("" when job
+ * names are not labels). Lives as long as the source, so the counters never go back when Redis does.
+ */
+final class FinishedJobs {
+    /** 5 ms to 6 h: fast API-side jobs and long batch jobs in one scale. */
+    static final double[] LATENCY_BUCKETS = {
+        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600};
+
+    static final class Totals {
+        long completed;
+        long failed;
+        long retried;
+        long stalled;
+        final Histogram wait = new Histogram(LATENCY_BUCKETS);
+        final Histogram processing = new Histogram(LATENCY_BUCKETS);
+    }
+
+    private final Map<String, Totals> byName = new HashMap<>();
+    private final int maxNames;
+    long eventsLost;
+
+    FinishedJobs(int maxNames) {
+        this.maxNames = maxNames;
+    }
+
+    /** The totals for a job-name label value; beyond the cap, names share the value "other". */
+    Totals of(String nameLabel) {
+        Totals t = byName.get(nameLabel);
+        if (t != null) {
+            return t;
+        }
+        String key = byName.size() >= maxNames ? "other" : nameLabel;
+        return byName.computeIfAbsent(key, k -> new Totals());
+    }
+
+    Map<String, Totals> all() {
+        return byName;
+    }
+}

@@ -1,0 +1,182 @@
+package dev.vigil.bullmq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.support.RunningExporter;
+import dev.vigil.support.Scrape;
+import dev.vigil.support.TestRedis;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Events written to a real Redis stream in exactly the shapes BullMQ's Lua scripts write them, read by a
+ * running Vigil: counters and histograms must move by exactly what happened.
+ */
+class EventsTailIT {
+    private static TestRedis redis;
+    private static RedisCommands<String, String> app;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = TestRedis.start();
+        app = redis.sync();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void flush() {
+        app.flushall();
+    }
+
+    private static String config(String extra) {
+        return """
+                redis:
+                  main:
+                    url: %s
+                bullmq:
+                  - redis: main
+                    interval: 200ms
+                    discovery_interval: 300ms
+                %s""".formatted(redis.url(), extra);
+    }
+
+    private static String event(String queue, String... fields) {
+        return app.xadd("bull:" + queue + ":events", (Object[]) fields);
+    }
+
+    private static long ms(String streamId) {
+        return Long.parseLong(streamId.substring(0, streamId.indexOf('-')));
+    }
+
+    private static void queue(String queue) {
+        app.hset("bull:" + queue + ":meta", "version", "bullmq:5.81.5");
+    }
+
+    private static double counter(Scrape s, String name, String queue) {
+        return s.require(name + "_total", "prefix", "bull", "queue", queue);
+    }
+
+    @Test
+    void historyBeforeStartIsNotCountedAndNewEventsAreCountedOnce() {
+        queue("mail");
+        event("mail", "event", "completed", "jobId", "old", "returnvalue", "null", "prev", "active");
+        try (RunningExporter vigil = RunningExporter.start(config(""))) {
+            vigil.awaitScrape(Duration.ofSeconds(10), s -> s.value("bullmq_jobs_completed_total", "prefix", "bull", "queue", "mail").isPresent());
+            // A job that completes with its hash still there: latency from the hash (producer and worker clocks).
+            app.hset("bull:mail:1", Map.of("timestamp", "1000000", "delay", "500", "processedOn", "1002500", "finishedOn", "1003250"));
+            event("mail", "event", "added", "jobId", "1", "name", "welcome");
+            event("mail", "event", "completed", "jobId", "1", "returnvalue", "null", "prev", "active");
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> counter(x, "bullmq_jobs_completed", "mail") == 1.0);
+            assertThat(s.require("bullmq_job_wait_seconds_count", "prefix", "bull", "queue", "mail")).isEqualTo(1.0);
+            assertThat(s.require("bullmq_job_wait_seconds_sum", "prefix", "bull", "queue", "mail")).isEqualTo(2.0);
+            assertThat(s.require("bullmq_job_processing_seconds_sum", "prefix", "bull", "queue", "mail")).isEqualTo(0.75);
+            assertThat(s.require("bullmq_job_processing_seconds_bucket", "prefix", "bull", "queue", "mail", "le", "0.5")).isEqualTo(0.0);
+            assertThat(s.require("bullmq_job_processing_seconds_bucket", "prefix", "bull", "queue", "mail", "le", "1.0")).isEqualTo(1.0);
+            // Further polls do not count it again.
+            s = vigil.scrapeAfterNextPoll("bullmq/main/bull");
+            assertThat(counter(s, "bullmq_jobs_completed", "mail")).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void removedJobsFallBackToTheEventsOwnStreamIds() {
+        queue("mail");
+        try (RunningExporter vigil = RunningExporter.start(config(""))) {
+            vigil.awaitScrape(Duration.ofSeconds(10), s -> s.value("bullmq_jobs_completed_total", "prefix", "bull", "queue", "mail").isPresent());
+            String waiting = event("mail", "event", "waiting", "jobId", "7", "prev", "added");
+            RunningExporter.sleep(30);
+            String active = event("mail", "event", "active", "jobId", "7", "prev", "waiting");
+            RunningExporter.sleep(60);
+            String done = event("mail", "event", "completed", "jobId", "7", "returnvalue", "1", "prev", "active");
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> counter(x, "bullmq_jobs_completed", "mail") == 1.0);
+            assertThat(s.require("bullmq_job_wait_seconds_sum", "prefix", "bull", "queue", "mail"))
+                    .isEqualTo((ms(active) - ms(waiting)) / 1000.0);
+            assertThat(s.require("bullmq_job_processing_seconds_sum", "prefix", "bull", "queue", "mail"))
+                    .isEqualTo((ms(done) - ms(active)) / 1000.0);
+        }
+    }
+
+    @Test
+    void failuresRetriesAndStalls() {
+        queue("work");
+        try (RunningExporter vigil = RunningExporter.start(config(""))) {
+            vigil.awaitScrape(Duration.ofSeconds(10), s -> s.value("bullmq_jobs_failed_total", "prefix", "bull", "queue", "work").isPresent());
+            // Job 1: fails, retried at once (retryJob), fails again with backoff (moveToDelayed), then fails for good.
+            event("work", "event", "active", "jobId", "1", "prev", "waiting");
+            event("work", "event", "waiting", "jobId", "1", "prev", "active");
+            event("work", "event", "active", "jobId", "1", "prev", "waiting");
+            event("work", "event", "delayed", "jobId", "1", "delay", "99");
+            event("work", "event", "waiting", "jobId", "1", "prev", "delayed");
+            event("work", "event", "active", "jobId", "1", "prev", "waiting");
+            event("work", "event", "failed", "jobId", "1", "failedReason", "boom", "prev", "active");
+            event("work", "event", "retries-exhausted", "jobId", "1", "attemptsMade", "3");
+            // Job 2: a new delayed job is not a retry.
+            event("work", "event", "added", "jobId", "2", "name", "later");
+            event("work", "event", "delayed", "jobId", "2", "delay", "99");
+            // Job 3: stalled (moveStalledJobsToWait writes "waiting" prev active, then "stalled"): not a retry.
+            event("work", "event", "active", "jobId", "3", "prev", "waiting");
+            event("work", "event", "waiting", "jobId", "3", "prev", "active");
+            event("work", "event", "stalled", "jobId", "3");
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> counter(x, "bullmq_jobs_stalled", "work") == 1.0);
+            assertThat(counter(s, "bullmq_jobs_failed", "work")).isEqualTo(1.0);
+            assertThat(counter(s, "bullmq_jobs_retried", "work")).isEqualTo(2.0);
+            assertThat(counter(s, "bullmq_jobs_completed", "work")).isEqualTo(0.0);
+            assertThat(s.require("bullmq_job_processing_seconds_count", "prefix", "bull", "queue", "work")).isEqualTo(0.0);
+        }
+    }
+
+    @Test
+    void aRetryWhoseStalledCheckArrivesInTheNextReadIsStillDecidedRight() {
+        queue("split");
+        try (RunningExporter vigil = RunningExporter.start(config("    max_events_per_poll: 2\n"))) {
+            vigil.awaitScrape(Duration.ofSeconds(10), s -> s.value("bullmq_jobs_retried_total", "prefix", "bull", "queue", "split").isPresent());
+            // With two events per read, the "stalled" that cancels the retry comes in the following read.
+            event("split", "event", "active", "jobId", "5", "prev", "waiting");
+            event("split", "event", "waiting", "jobId", "5", "prev", "active");
+            event("split", "event", "stalled", "jobId", "5");
+            event("split", "event", "active", "jobId", "6", "prev", "waiting");
+            event("split", "event", "waiting", "jobId", "6", "prev", "active");
+            event("split", "event", "active", "jobId", "6", "prev", "waiting");
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> counter(x, "bullmq_jobs_stalled", "split") == 1.0
+                    && counter(x, "bullmq_jobs_retried", "split") == 1.0);
+            s = vigil.scrapeAfterNextPoll("bullmq/main/bull");
+            assertThat(counter(s, "bullmq_jobs_retried", "split")).isEqualTo(1.0);
+            assertThat(counter(s, "bullmq_jobs_stalled", "split")).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void jobNamesAsLabelsAreOptInAndCapped() {
+        queue("named");
+        try (RunningExporter vigil = RunningExporter.start(config("    label_job_names: true\n    max_job_names: 2\n"))) {
+            vigil.awaitScrape(Duration.ofSeconds(10), s -> s.hasFamily("bullmq_job_count"));
+            for (String[] job : new String[][] {{"1", "resize"}, {"2", "resize"}, {"3", "thumb"}, {"4", "ocr"}, {"5", "pdf"}}) {
+                event("named", "event", "added", "jobId", job[0], "name", job[1]);
+                event("named", "event", "completed", "jobId", job[0], "returnvalue", "1", "prev", "active");
+            }
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_jobs_completed_total",
+                    "prefix", "bull", "queue", "named", "job_name", "other").orElse(0.0) == 2.0);
+            assertThat(s.require("bullmq_jobs_completed_total", "prefix", "bull", "queue", "named", "job_name", "resize")).isEqualTo(2.0);
+            assertThat(s.require("bullmq_jobs_completed_total", "prefix", "bull", "queue", "named", "job_name", "thumb")).isEqualTo(1.0);
+            assertThat(s.series().keySet().stream().filter(k -> k.startsWith("bullmq_jobs_completed_total{")).count()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void eventsOffLeavesTheCountersOut() {
+        queue("quiet");
+        try (RunningExporter vigil = RunningExporter.start(config("    events: false\n"))) {
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.hasFamily("bullmq_job_count"));
+            assertThat(s.hasFamily("bullmq_jobs_completed_total")).isFalse();
+        }
+    }
+}
