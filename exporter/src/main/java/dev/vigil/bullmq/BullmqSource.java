@@ -98,9 +98,9 @@ public final class BullmqSource implements Source {
         if (pipeline != null) {
             return CompletableFuture.completedFuture(pipeline);
         }
-        return redis.connect().thenApply(c -> {
-            pipeline = new Pipeline(c);
-            return pipeline;
+        return redis.connect().thenApply(p -> {
+            pipeline = p;
+            return p;
         });
     }
 

@@ -4,7 +4,7 @@ import dev.vigil.redis.Pipeline;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +49,7 @@ final class EventsTail {
      * appear later start at the beginning of their stream, since it was created while Vigil watched.
      */
     CompletionStage<Map<QueueRef, FinishedJobs>> read(Pipeline pipeline, List<QueueRef> queues) {
-        RedisAsyncCommands<String, String> redis = pipeline.commands();
+        RedisClusterAsyncCommands<String, String> redis = pipeline.commands();
         List<RedisFuture<?>> replies = new ArrayList<>();
         for (QueueRef q : queues) {
             QueueCursor c = cursors.computeIfAbsent(q, k -> new QueueCursor(firstRead, maxTrackedJobs, labelJobNames, maxJobNames));

@@ -4,7 +4,7 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +42,7 @@ final class QueueCursor {
         this.lastId = startAtEnd ? null : StreamId.ZERO;
     }
 
-    List<RedisFuture<?>> request(RedisAsyncCommands<String, String> redis, String key, int maxEvents) {
+    List<RedisFuture<?>> request(RedisClusterAsyncCommands<String, String> redis, String key, int maxEvents) {
         // XINFO first: entries XREAD returns beyond its last-generated-id arrived meanwhile and wait for the next poll.
         info = redis.xinfoStream(key);
         read = lastId == null ? null : redis.xread(XReadArgs.Builder.count(maxEvents), XReadArgs.StreamOffset.from(key, lastId.toString()));

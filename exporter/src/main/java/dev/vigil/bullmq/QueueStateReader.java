@@ -4,7 +4,7 @@ import dev.vigil.redis.Pipeline;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -39,11 +39,12 @@ final class QueueStateReader {
      *                    otherwise a queue whose keys are gone drops out at once, before the next discovery.
      */
     CompletionStage<List<QueueState>> read(Pipeline pipeline, List<QueueRef> queues, boolean keepMissing) {
-        RedisAsyncCommands<String, String> redis = pipeline.commands();
+        RedisClusterAsyncCommands<String, String> redis = pipeline.commands();
+        List<CompletionStage<String>> clients = pipeline.clientLists();
         RedisFuture<List<String>> time = redis.time();
-        RedisFuture<String> clients = redis.clientList();
         List<QueueReads> reads = new ArrayList<>();
-        List<RedisFuture<?>> all = new ArrayList<>(List.of(time, clients));
+        List<CompletionStage<?>> all = new ArrayList<>(clients);
+        all.add(time);
         for (QueueRef q : queues) {
             QueueReads r = new QueueReads(q, redis);
             reads.add(r);
@@ -81,9 +82,13 @@ final class QueueStateReader {
     }
 
     /** CLIENT LIST is refused on some managed Redis services; then workers are unknown, not zero. */
-    private WorkerCount workerCount(RedisFuture<String> clients) {
+    private WorkerCount workerCount(List<CompletionStage<String>> clients) {
         try {
-            return WorkerCount.parse(join(clients), prefix);
+            StringBuilder all = new StringBuilder();
+            for (CompletionStage<String> c : clients) {
+                all.append(c.toCompletableFuture().join()).append('\n');
+            }
+            return WorkerCount.parse(all.toString(), prefix);
         } catch (CompletionException e) {
             if (e.getCause() instanceof RedisCommandExecutionException refused) {
                 if (!clientListRefusedLogged) {
@@ -112,7 +117,7 @@ final class QueueStateReader {
         final RedisFuture<List<String>> pausedTail;
         final RedisFuture<List<String>> prioritizedHead;
 
-        QueueReads(QueueRef q, RedisAsyncCommands<String, String> redis) {
+        QueueReads(QueueRef q, RedisClusterAsyncCommands<String, String> redis) {
             queue = q;
             exists = redis.exists(q.key("meta"), q.key("id"));
             for (JobState s : JobState.values()) {

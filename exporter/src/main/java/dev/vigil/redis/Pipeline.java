@@ -1,27 +1,63 @@
 package dev.vigil.redis;
 
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * Sends a batch of commands in one write and waits for all replies: one round trip however many queues
- * there are. Needs a connection of its own (auto-flush is switched off on it), which is why every source
- * opens its own connection.
+ * there are (on a Cluster, one per node, in parallel). Needs a connection of its own, since auto-flush is
+ * switched off on it; that is why every source opens its own connection.
  */
 public final class Pipeline {
-    private final StatefulRedisConnection<String, String> connection;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterAsyncCommands<String, String> commands;
+    private final Supplier<List<CompletionStage<String>>> clientLists;
 
-    public Pipeline(StatefulRedisConnection<String, String> connection) {
+    private Pipeline(StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands,
+                     Supplier<List<CompletionStage<String>>> clientLists) {
         this.connection = connection;
+        this.commands = commands;
+        this.clientLists = clientLists;
         connection.setAutoFlushCommands(false);
     }
 
+    static Pipeline standalone(StatefulRedisConnection<String, String> c) {
+        return new Pipeline(c, c.async(), () -> {
+            RedisFuture<String> list = c.async().clientList();
+            c.flushCommands();
+            return List.of(list);
+        });
+    }
+
+    /** Commands are routed to the node owning each key's slot; CLIENT LIST is asked of every master. */
+    static Pipeline cluster(StatefulRedisClusterConnection<String, String> c) {
+        return new Pipeline(c, c.async(), () -> {
+            List<CompletionStage<String>> lists = new ArrayList<>();
+            for (RedisClusterNode node : c.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    lists.add(c.getConnectionAsync(node.getNodeId()).thenCompose(nodeConnection -> {
+                        RedisFuture<String> list = nodeConnection.async().clientList();
+                        nodeConnection.flushCommands();
+                        return list;
+                    }));
+                }
+            }
+            return lists;
+        });
+    }
+
     /** Queue commands here; nothing is sent until {@link #send}. */
-    public RedisAsyncCommands<String, String> commands() {
-        return connection.async();
+    public RedisClusterAsyncCommands<String, String> commands() {
+        return commands;
     }
 
     /**
@@ -30,14 +66,20 @@ public final class Pipeline {
      */
     public CompletableFuture<Void> send(List<? extends CompletionStage<?>> replies) {
         connection.flushCommands();
-        CompletableFuture<?>[] all = replies.stream()
+        return settled(replies);
+    }
+
+    /** CLIENT LIST of every server that holds queues (one, or every Cluster master), sent at once. */
+    public List<CompletionStage<String>> clientLists() {
+        return clientLists.get();
+    }
+
+    /** Completes when all stages have completed, successfully or not. */
+    public static CompletableFuture<Void> settled(List<? extends CompletionStage<?>> stages) {
+        CompletableFuture<?>[] all = stages.stream()
                 .map(r -> r.toCompletableFuture().handle((v, e) -> null))
                 .toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(all);
-    }
-
-    public boolean isOpen() {
-        return connection.isOpen();
     }
 
     public CompletionStage<Void> close() {

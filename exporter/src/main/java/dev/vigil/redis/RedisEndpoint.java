@@ -1,29 +1,67 @@
 package dev.vigil.redis;
 
 import dev.vigil.config.RedisConfig;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * One configured Redis: builds the Lettuce client from the config and opens connections to it.
- * Each source opens its own connection, so one source's pipeline never waits behind another's.
+ * One configured Redis (standalone, Sentinel or Cluster): builds the Lettuce client from the config and
+ * opens connections to it. Each source opens its own connection, so one source's pipeline never waits
+ * behind another's.
  */
 public final class RedisEndpoint {
+    /** How often a Cluster's topology is re-read, so resharding and failover are followed. */
+    private static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(60);
+
     private final RedisConfig config;
-    private final RedisClient client;
-    private final RedisURI uri;
+    private final AbstractRedisClient client;
+    private final List<RedisURI> uris;
 
     public RedisEndpoint(RedisConfig config, ClientResources resources) {
         this.config = config;
-        this.uri = RedisURI.create(config.url());
+        this.uris = (config.cluster() ? config.nodes() : List.of(config.url())).stream().map(this::uri).toList();
+        SocketOptions socket = SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true).build();
+        TimeoutOptions timeouts = TimeoutOptions.enabled(config.commandTimeout());
+        SslOptions ssl = sslOptions();
+        if (config.cluster()) {
+            RedisClusterClient cluster = RedisClusterClient.create(resources, uris);
+            cluster.setOptions(ClusterClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .socketOptions(socket).timeoutOptions(timeouts).sslOptions(ssl)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enablePeriodicRefresh(TOPOLOGY_REFRESH).enableAllAdaptiveRefreshTriggers().build())
+                    .build());
+            this.client = cluster;
+        } else {
+            RedisClient standalone = RedisClient.create(resources);
+            standalone.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    // Fail fast while disconnected: a poll should report the source down, not queue up commands.
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .socketOptions(socket).timeoutOptions(timeouts).sslOptions(ssl)
+                    .build());
+            this.client = standalone;
+        }
+    }
+
+    private RedisURI uri(String url) {
+        RedisURI uri = RedisURI.create(url);
         config.password().ifPresent(p -> {
             if (config.username().isPresent()) {
                 uri.setAuthentication(config.username().get(), p.value());
@@ -31,15 +69,24 @@ public final class RedisEndpoint {
                 uri.setAuthentication(p.value());
             }
         });
+        config.database().ifPresent(uri::setDatabase);
+        config.tls().ifPresent(tls -> {
+            uri.setSsl(true);
+            uri.setVerifyPeer(tls.insecureSkipVerify() ? SslVerifyMode.NONE : SslVerifyMode.FULL);
+        });
         uri.setTimeout(config.commandTimeout());
-        this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                // Fail fast while disconnected: a poll should report the source down, not queue up commands.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true).build())
-                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
-                .build());
+        return uri;
+    }
+
+    private SslOptions sslOptions() {
+        SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
+        config.tls().ifPresent(tls -> {
+            tls.caFile().ifPresent(ca -> ssl.trustManager(ca.toFile()));
+            if (tls.certFile().isPresent()) {
+                ssl.keyManager(tls.certFile().get().toFile(), tls.keyFile().orElseThrow().toFile(), null);
+            }
+        });
+        return ssl.build();
     }
 
     public String name() {
@@ -50,10 +97,13 @@ public final class RedisEndpoint {
         return config;
     }
 
-    /** Opens a new connection; the stage fails with Lettuce's connection exception when Redis is unreachable. */
-    public CompletionStage<StatefulRedisConnection<String, String>> connect() {
+    /** Opens a new connection; the stage fails with Lettuce's exception when Redis is unreachable. */
+    public CompletionStage<Pipeline> connect() {
         try {
-            return client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+            if (client instanceof RedisClusterClient cluster) {
+                return cluster.connectAsync(StringCodec.UTF8).thenApply(Pipeline::cluster);
+            }
+            return ((RedisClient) client).connectAsync(StringCodec.UTF8, uris.get(0)).thenApply(Pipeline::standalone);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

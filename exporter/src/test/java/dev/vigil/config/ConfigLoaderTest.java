@@ -245,7 +245,7 @@ class ConfigLoaderTest {
         assertThat(error("""
                 redis:
                   main: { url: "http://user:pw@127.0.0.1:6379" }
-                """).describe()).endsWith(":2: redis.main.url: expected redis://host:port[/db] or rediss://..., got 'http://user:***@127.0.0.1:6379'");
+                """).describe()).endsWith(":2: redis.main.url: expected redis:// or redis-sentinel:// or rediss:// or rediss-sentinel:// URL, got 'http://user:***@127.0.0.1:6379'");
     }
 
     @Test
