@@ -23,6 +23,10 @@ public final class RedisErrors {
             return p;
         }
         String text = Redaction.redactUrl(describe(e));
+        if (tlsFailure(e)) {
+            text = "TLS handshake failed (check tls.ca_file and the server's certificate, or tls.cert_file/key_file"
+                    + " when the server asks for a client certificate): " + text;
+        }
         PollErrorReason reason;
         if (e instanceof RedisCommandTimeoutException || e instanceof TimeoutException) {
             reason = PollErrorReason.TIMEOUT;
@@ -39,17 +43,28 @@ public final class RedisErrors {
         return new PollException(reason, "redis " + redisName + ": " + text, e);
     }
 
+    private static boolean tlsFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isAuth(String text) {
         return text.contains("NOAUTH") || text.contains("WRONGPASS") || text.contains("NOPERM") || text.contains("invalid password");
     }
 
+    /** The message with the distinct messages of its causes, so the root cause is visible on one line. */
     private static String describe(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        Throwable cause = e.getCause();
-        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
-            message = message + ": " + cause.getMessage();
+        StringBuilder message = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && message.indexOf(cause.getMessage()) < 0) {
+                message.append(": ").append(cause.getMessage());
+            }
         }
-        return message;
+        return message.toString();
     }
 
     private static Throwable unwrap(Throwable e) {

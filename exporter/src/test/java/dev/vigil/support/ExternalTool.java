@@ -35,9 +35,12 @@ public final class ExternalTool {
         Assumptions.abort(message);
     }
 
-    public static boolean onPath(String command) {
+    /** True when {@code command --version} (or the given version arguments) runs and exits 0. */
+    public static boolean onPath(String command, String... versionArgs) {
         try {
-            Process p = new ProcessBuilder(command, "--version").redirectErrorStream(true).start();
+            List<String> cmd = new java.util.ArrayList<>(List.of(command));
+            cmd.addAll(versionArgs.length == 0 ? List.of("--version") : List.of(versionArgs));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
