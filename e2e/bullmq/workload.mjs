@@ -2,7 +2,7 @@
 // Vigil end-to-end workload driver.
 //
 // Usage: node workload.mjs --redis redis://127.0.0.1:PORT --major 5|6|3 [--prefix bull]
-//                          [--timeout-seconds 600]
+//                          [--cluster] [--timeout-seconds 600]
 //
 // Builds a fixed, deterministic scenario in a real Redis with the chosen library
 // (bullmq5 = bullmq@5, bullmq6 = bullmq@6, bull3 = bull@3, see package.json),
@@ -20,9 +20,17 @@
 //   flows-parent       (BullMQ only) 1 parent job in waiting-children
 //   flows-child        (BullMQ only) its 2 children, waiting
 //   idle               1 completed job, nothing waiting, 2 idle workers
+//
+// --cluster (BullMQ only): --redis names one seed node of a Redis Cluster; every
+// Queue/Worker/FlowProducer gets its own ioredis Cluster connection, and each queue
+// name gets a hash tag so that all keys of one queue share a slot while different
+// queues land on different slots: {emails}, tenant:42:{reports}, {idle} and, for
+// the flow (whose parent and children must share a slot, see README.md),
+// {flows}-parent and {flows}-child. The JSON keys are those full names.
 
 import net from 'node:net';
 import process from 'node:process';
+import { createRequire } from 'node:module';
 
 // Keep stdout clean: anything a library might print goes to stderr.
 for (const m of ['log', 'info', 'debug']) {
@@ -54,12 +62,17 @@ function parseArgs(argv) {
       case '--redis': opts.redis = next(); break;
       case '--major': opts.major = Number(next()); break;
       case '--prefix': opts.prefix = next(); break;
+      case '--cluster': opts.cluster = true; break;
       case '--timeout-seconds': opts.timeoutSeconds = Number(next()); break;
       default: throw new Error(`unknown argument ${arg}`);
     }
   }
   if (!opts.redis) throw new Error('--redis redis://host:port is required');
   if (![3, 5, 6].includes(opts.major)) throw new Error('--major must be 3, 5 or 6');
+  if (opts.cluster && opts.major === 3) {
+    throw new Error('--cluster is not supported with --major 3: this driver implements Redis Cluster ' +
+      'only for BullMQ (5 and 6), not for Bull 3');
+  }
   if (!opts.prefix) throw new Error('--prefix must not be empty');
   if (!(opts.timeoutSeconds > 0)) throw new Error('--timeout-seconds must be > 0');
   return opts;
@@ -97,14 +110,81 @@ function checkReachable({ host, port }, timeoutMs = 10_000) {
   });
 }
 
+// Fail fast with a clear message if --cluster does not match the server (the
+// libraries would otherwise retry or fail with MOVED/slot-cache errors).
+async function checkClusterMode(redis, wantCluster) {
+  const ioredis = createRequire(import.meta.url)('ioredis');
+  const Redis = ioredis.default ?? ioredis;
+  const { maxRetriesPerRequest, db, ...o } = redis;
+  const c = new Redis({ ...o, lazyConnect: true, retryStrategy: null, maxRetriesPerRequest: 1 });
+  c.on('error', () => {});
+  try {
+    await c.connect();
+    const info = await c.info('cluster');
+    const enabled = /^cluster_enabled:1\b/m.test(info);
+    if (wantCluster && !enabled) {
+      throw new Error(`--cluster given, but ${redis.host}:${redis.port} is not a Redis Cluster node`);
+    }
+    if (!wantCluster && enabled) {
+      throw new Error(`${redis.host}:${redis.port} is a Redis Cluster node: add --cluster`);
+    }
+    if (wantCluster) {
+      const state = (await c.cluster('INFO')).match(/^cluster_state:(\w+)/m);
+      if (!state || state[1] !== 'ok') {
+        throw new Error(`Redis Cluster at ${redis.host}:${redis.port} is not ready: cluster_state ${state && state[1]}`);
+      }
+    }
+  } finally {
+    c.disconnect();
+  }
+}
+
 // ---------------------------------------------------------------------------
 // library adapters: the scenario below only talks to these.
 
 // Everything that must be closed on shutdown, in creation order.
 const workersToClose = [];
 const othersToClose = [];
+const clustersToClose = []; // ioredis Cluster instances: closed last (see below)
 
-async function bullmqAdapter(pkg, redis, prefix) {
+// Returns a function that makes the `connection` option of one BullMQ object.
+// Standalone: plain ioredis options, BullMQ opens (and closes) its own connections.
+// Cluster: a fresh ioredis Cluster instance per BullMQ object; that is the only way
+// to get BullMQ onto a cluster (plain options always make a standalone client).
+// BullMQ treats a passed-in instance as shared: Queue/FlowProducer.close() leave it
+// open, a Worker uses it for its commands and opens a duplicate() of it (carrying
+// the worker's CLIENT SETNAME) for its blocking connection, which it does close.
+// So the instances created here are quit after all BullMQ objects are closed.
+function connectionFactory(redis, cluster) {
+  if (!cluster) return () => ({ ...redis });
+  // The ioredis both BullMQ majors load (bullmq5 depends on it, bullmq6 has it as
+  // a peer dependency); package.json pins it.
+  const ioredis = createRequire(import.meta.url)('ioredis');
+  const Cluster = ioredis.Cluster ?? ioredis.default.Cluster;
+  const { host, port, db, maxRetriesPerRequest, ...auth } = redis;
+  return (what) => {
+    const c = new Cluster([{ host, port }], {
+      // Options for every per-node connection. BullMQ refuses (throws) a passed-in
+      // instance whose maxRetriesPerRequest is set for a Worker; null = retry forever.
+      redisOptions: { ...auth, maxRetriesPerRequest: null },
+      // Default, stated for clarity: 'ready' only after CLUSTER INFO says
+      // cluster_state:ok, so nothing is sent to a cluster still forming.
+      enableReadyCheck: true,
+    });
+    c.on('error', (err) => log(`cluster connection of ${what} error:`, err && err.message ? err.message : err));
+    clustersToClose.push(async () => {
+      if (c.status === 'end') return;
+      try {
+        await c.quit();
+      } catch {
+        c.disconnect();
+      }
+    });
+    return c;
+  };
+}
+
+async function bullmqAdapter(pkg, connection, prefix) {
   const { Queue, Worker, FlowProducer } = await import(pkg);
   // BullMQ (5 and 6) refuses queue names containing ':' ("Queue name cannot contain :").
   // A queue "a:b:c" is therefore created as queue "c" under prefix "<prefix>:a:b": the
@@ -128,7 +208,7 @@ async function bullmqAdapter(pkg, redis, prefix) {
     async queue(name) {
       const s = split(name);
       if (s.name !== name) log(`queue "${name}" -> BullMQ queue "${s.name}" with prefix "${s.prefix}"`);
-      const q = new Queue(s.name, { connection: { ...redis }, prefix: s.prefix });
+      const q = new Queue(s.name, { connection: connection(`queue ${name}`), prefix: s.prefix });
       q.on('error', onError(`queue ${name}`));
       othersToClose.push(() => q.close());
       await q.waitUntilReady();
@@ -138,7 +218,7 @@ async function bullmqAdapter(pkg, redis, prefix) {
     async worker(name, processor, concurrency) {
       const s = split(name);
       const w = new Worker(s.name, async (job) => processor(job), {
-        connection: { ...redis },
+        connection: connection(`worker ${name}`),
         prefix: s.prefix,
         concurrency,
       });
@@ -153,7 +233,7 @@ async function bullmqAdapter(pkg, redis, prefix) {
     workers: (q) => q.getWorkersCount(),
     isPaused: (q) => q.isPaused(),
     async flow(tree) {
-      const fp = new FlowProducer({ connection: { ...redis }, prefix });
+      const fp = new FlowProducer({ connection: connection('flow producer'), prefix });
       fp.on('error', onError('flow producer'));
       othersToClose.push(() => fp.close());
       return fp.add(tree);
@@ -266,32 +346,57 @@ const held = new Promise((resolve) => {
   releaseHeld = resolve;
 });
 
-async function buildScenario(lib) {
+// Full queue names (what an exporter sees between "<prefix>:" and the key suffix;
+// also the JSON keys). In cluster mode every name carries a hash tag so that all
+// keys of one queue hash to one slot (BullMQ's Lua scripts need that) while
+// different queues spread over the cluster. A flow's parent and children must
+// share a slot (FlowProducer.add() is one MULTI over both queues, and the child
+// scripts write the parent's dependency keys), so the two flow queues share the
+// tag {flows} instead of having one tag each.
+function scenarioNames(cluster) {
+  return cluster
+    ? {
+        emails: '{emails}',
+        reports: 'tenant:42:{reports}',
+        flowsParent: '{flows}-parent',
+        flowsChild: '{flows}-child',
+        idle: '{idle}',
+      }
+    : {
+        emails: 'emails',
+        reports: 'tenant:42:reports',
+        flowsParent: 'flows-parent',
+        flowsChild: 'flows-child',
+        idle: 'idle',
+      };
+}
+
+async function buildScenario(lib, names) {
   const queues = {}; // report name -> { q, expectedWorkers (real workers), groups }
 
   // -- emails ---------------------------------------------------------------
-  const emails = await lib.queue('emails');
-  queues.emails = { q: emails, expectedWorkers: 1 };
+  const emails = await lib.queue(names.emails);
+  queues[names.emails] = { q: emails, expectedWorkers: 1 };
 
-  const finisher = await lib.worker('emails', async (job) => {
+  const finisher = await lib.worker(names.emails, async (job) => {
     if (job.data.outcome === 'fail') throw new Error(`intentional failure of job ${job.id}`);
     return { sent: true };
   }, 1);
   for (let i = 1; i <= 4; i++) await lib.add(emails, 'send', { n: i, outcome: 'complete' }, { attempts: 1 });
   for (let i = 1; i <= 2; i++) await lib.add(emails, 'send', { n: i, outcome: 'fail' }, { attempts: 1 });
-  await settleCounts(lib, 'emails', emails, [[['completed'], 4], [['failed'], 2]]);
+  await settleCounts(lib, names.emails, emails, [[['completed'], 4], [['failed'], 2]]);
   await lib.closeWorker(finisher);
-  log('emails: 4 completed, 2 failed; first worker closed');
+  log(`${names.emails}: 4 completed, 2 failed; first worker closed`);
 
   // Concurrency 1 and its only slot is taken by the held job, so this worker
   // never fetches any of the jobs added afterwards.
-  await lib.worker('emails', async (job) => {
-    log(`emails: holding job ${job.id} active until shutdown`);
+  await lib.worker(names.emails, async (job) => {
+    log(`${names.emails}: holding job ${job.id} active until shutdown`);
     await held;
     return { released: true };
   }, 1);
   await lib.add(emails, 'send', { held: true }, { attempts: 1 });
-  await settleCounts(lib, 'emails', emails, [[['active'], 1], [['completed'], 4], [['failed'], 2]]);
+  await settleCounts(lib, names.emails, emails, [[['active'], 1], [['completed'], 4], [['failed'], 2]]);
 
   for (let i = 1; i <= 5; i++) await lib.add(emails, 'send', { n: i, kind: 'waiting' });
   for (let i = 1; i <= 3; i++) await lib.add(emails, 'send', { n: i, kind: 'delayed' }, { delay: HOUR_MS });
@@ -303,11 +408,11 @@ async function buildScenario(lib) {
   } else {
     emailsGroups.push([['waiting', 'paused'], 7]); // Bull 3: priority jobs are plain waiting jobs
   }
-  queues.emails.groups = emailsGroups;
+  queues[names.emails].groups = emailsGroups;
 
   // -- tenant:42:reports (paused) ---------------------------------------------
-  const reports = await lib.queue('tenant:42:reports');
-  queues['tenant:42:reports'] = {
+  const reports = await lib.queue(names.reports);
+  queues[names.reports] = {
     q: reports,
     expectedWorkers: 0,
     groups: [[['waiting', 'paused'], 5]],
@@ -318,26 +423,26 @@ async function buildScenario(lib) {
 
   // -- flows-parent / flows-child (BullMQ only) -------------------------------
   if (lib.supportsFlows) {
-    const parent = await lib.queue('flows-parent');
-    const child = await lib.queue('flows-child');
-    queues['flows-parent'] = { q: parent, expectedWorkers: 0, groups: [[['waiting-children'], 1]] };
-    queues['flows-child'] = { q: child, expectedWorkers: 0, groups: [[['waiting', 'paused'], 2]] };
+    const parent = await lib.queue(names.flowsParent);
+    const child = await lib.queue(names.flowsChild);
+    queues[names.flowsParent] = { q: parent, expectedWorkers: 0, groups: [[['waiting-children'], 1]] };
+    queues[names.flowsChild] = { q: child, expectedWorkers: 0, groups: [[['waiting', 'paused'], 2]] };
     await lib.flow({
       name: 'assemble',
-      queueName: 'flows-parent',
+      queueName: names.flowsParent,
       data: { kind: 'parent' },
       children: [
-        { name: 'part', queueName: 'flows-child', data: { n: 1 } },
-        { name: 'part', queueName: 'flows-child', data: { n: 2 } },
+        { name: 'part', queueName: names.flowsChild, data: { n: 1 } },
+        { name: 'part', queueName: names.flowsChild, data: { n: 2 } },
       ],
     });
   }
 
   // -- idle -------------------------------------------------------------------
-  const idle = await lib.queue('idle');
-  queues.idle = { q: idle, expectedWorkers: 2, groups: [[['completed'], 1]] };
-  await lib.worker('idle', async () => ({ done: true }), 1);
-  await lib.worker('idle', async () => ({ done: true }), 1);
+  const idle = await lib.queue(names.idle);
+  queues[names.idle] = { q: idle, expectedWorkers: 2, groups: [[['completed'], 1]] };
+  await lib.worker(names.idle, async () => ({ done: true }), 1);
+  await lib.worker(names.idle, async () => ({ done: true }), 1);
   await lib.add(idle, 'tick', { n: 1 });
 
   return queues;
@@ -386,6 +491,8 @@ async function closeAll() {
   await Promise.all(closingWorkers);
   await Promise.all(othersToClose.map((close) =>
     Promise.resolve().then(close).catch((err) => log('closing:', err.message))));
+  await Promise.all(clustersToClose.map((close) =>
+    Promise.resolve().then(close).catch((err) => log('closing cluster connection:', err.message))));
 }
 
 async function shutdown(reason, exitCode) {
@@ -442,16 +549,21 @@ async function main() {
   process.stdin.resume();
 
   const redis = redisOptionsFromUrl(opts.redis);
+  if (opts.cluster && redis.db !== 0) throw new Error('--cluster: a Redis Cluster has only database 0');
   await checkReachable(redis);
+  await checkClusterMode(redis, !!opts.cluster);
   const lib = opts.major === 3
     ? await bull3Adapter(redis, opts.prefix)
-    : await bullmqAdapter(opts.major === 5 ? 'bullmq5' : 'bullmq6', redis, opts.prefix);
-  log(`major ${opts.major}, prefix "${opts.prefix}", redis ${redis.host}:${redis.port}/${redis.db}`);
+    : await bullmqAdapter(opts.major === 5 ? 'bullmq5' : 'bullmq6',
+        connectionFactory(redis, opts.cluster), opts.prefix);
+  log(`major ${opts.major}, prefix "${opts.prefix}", ` + (opts.cluster
+    ? `Redis Cluster via seed node ${redis.host}:${redis.port}`
+    : `redis ${redis.host}:${redis.port}/${redis.db}`));
 
   // Startup (connecting, building, settling) gets a bounded time of its own so
   // that an unreachable Redis fails fast instead of retrying until the hard timeout.
   const setupDeadline = setTimeout(() => fail(new Error('setup did not finish within 120 s')), 120_000);
-  const queues = await buildScenario(lib);
+  const queues = await buildScenario(lib, scenarioNames(opts.cluster));
   const report = await settleAndReport(lib, queues, opts);
   clearTimeout(setupDeadline);
   if (shuttingDown) return;

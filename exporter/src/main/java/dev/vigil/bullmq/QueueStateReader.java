@@ -84,11 +84,11 @@ final class QueueStateReader {
     /** CLIENT LIST is refused on some managed Redis services; then workers are unknown, not zero. */
     private WorkerCount workerCount(List<CompletionStage<String>> clients) {
         try {
-            StringBuilder all = new StringBuilder();
+            List<String> lists = new ArrayList<>();
             for (CompletionStage<String> c : clients) {
-                all.append(c.toCompletableFuture().join()).append('\n');
+                lists.add(c.toCompletableFuture().join());
             }
-            return WorkerCount.parse(all.toString(), prefix);
+            return WorkerCount.parse(lists, prefix);
         } catch (CompletionException e) {
             if (e.getCause() instanceof RedisCommandExecutionException refused) {
                 if (!clientListRefusedLogged) {

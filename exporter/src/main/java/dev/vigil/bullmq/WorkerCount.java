@@ -1,12 +1,14 @@
 package dev.vigil.bullmq;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Counts worker connections per queue from CLIENT LIST, matching names the way BullMQ's getWorkers()
  * does: exactly {@code <prefix>:<base64 name>}, or starting with {@code <prefix>:<base64 name>:w:} for
- * workers given a name.
+ * workers given a name. On a Cluster a worker's name can show up on several nodes (ioredis names every
+ * connection it opens), so, like getWorkers(), the count is the largest on any one node, never a sum.
  */
 final class WorkerCount {
     private final Map<String, Integer> byEncodedName = new HashMap<>();
@@ -14,7 +16,16 @@ final class WorkerCount {
     private WorkerCount() {
     }
 
-    static WorkerCount parse(String clientList, String prefix) {
+    /** @param clientLists CLIENT LIST of each node (one for a standalone Redis) */
+    static WorkerCount parse(List<String> clientLists, String prefix) {
+        WorkerCount max = new WorkerCount();
+        for (String list : clientLists) {
+            parse(list, prefix).byEncodedName.forEach((name, n) -> max.byEncodedName.merge(name, n, Math::max));
+        }
+        return max;
+    }
+
+    private static WorkerCount parse(String clientList, String prefix) {
         WorkerCount count = new WorkerCount();
         String head = prefix + ":";
         for (String line : clientList.split("\n")) {

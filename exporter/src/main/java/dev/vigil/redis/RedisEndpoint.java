@@ -101,7 +101,10 @@ public final class RedisEndpoint {
     public CompletionStage<Pipeline> connect() {
         try {
             if (client instanceof RedisClusterClient cluster) {
-                return cluster.connectAsync(StringCodec.UTF8).thenApply(Pipeline::cluster);
+                // connectAsync needs the slot map first; refreshing also retries the seeds after an outage.
+                return cluster.refreshPartitionsAsync()
+                        .thenCompose(v -> cluster.connectAsync(StringCodec.UTF8))
+                        .thenApply(Pipeline::cluster);
             }
             return ((RedisClient) client).connectAsync(StringCodec.UTF8, uris.get(0)).thenApply(Pipeline::standalone);
         } catch (RuntimeException e) {
