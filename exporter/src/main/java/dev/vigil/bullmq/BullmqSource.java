@@ -95,7 +95,7 @@ public final class BullmqSource implements Source {
 
     /** Opens the source's own connection lazily; Lettuce reconnects it by itself after that. */
     private CompletionStage<Pipeline> connection() {
-        if (pipeline != null) {
+        if (pipeline != null && pipeline.isOpen()) {
             return CompletableFuture.completedFuture(pipeline);
         }
         return redis.connect().thenApply(p -> {

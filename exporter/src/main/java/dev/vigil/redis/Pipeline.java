@@ -82,6 +82,11 @@ public final class Pipeline {
         return CompletableFuture.allOf(all);
     }
 
+    /** False once the connection was closed for good (Lettuce reconnects a dropped one by itself). */
+    public boolean isOpen() {
+        return connection.isOpen();
+    }
+
     public CompletionStage<Void> close() {
         return connection.closeAsync();
     }

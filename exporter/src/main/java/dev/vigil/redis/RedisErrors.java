@@ -35,7 +35,7 @@ public final class RedisErrors {
         } else if (e instanceof RedisCommandExecutionException) {
             reason = PollErrorReason.QUERY;
         } else if (e instanceof RedisConnectionException || e instanceof IOException
-                || (e instanceof RedisException && text.contains("not connected"))) {
+                || (e instanceof RedisException && (text.contains("not connected") || text.contains("Connection is closed")))) {
             reason = PollErrorReason.CONNECTION;
         } else {
             reason = PollErrorReason.INTERNAL;
