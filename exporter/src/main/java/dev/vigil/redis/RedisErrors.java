@@ -35,12 +35,18 @@ public final class RedisErrors {
         } else if (e instanceof RedisCommandExecutionException) {
             reason = PollErrorReason.QUERY;
         } else if (e instanceof RedisConnectionException || e instanceof IOException
-                || (e instanceof RedisException && (text.contains("not connected") || text.contains("Connection is closed")))) {
+                || (e instanceof RedisException && lostConnection(text))) {
             reason = PollErrorReason.CONNECTION;
         } else {
             reason = PollErrorReason.INTERNAL;
         }
         return new PollException(reason, "redis " + redisName + ": " + text, e);
+    }
+
+    /** Lettuce reports a dropped link as a plain RedisException: "Connection disconnected", "...is closed", "not connected". */
+    private static boolean lostConnection(String text) {
+        String t = text.toLowerCase(java.util.Locale.ROOT);
+        return t.contains("connect") || t.contains("closed");
     }
 
     private static boolean tlsFailure(Throwable e) {
