@@ -9,6 +9,8 @@ import dev.vigil.poll.PollEngine;
 import dev.vigil.poll.Source;
 import dev.vigil.poll.SourceCollector;
 import dev.vigil.redis.RedisEndpoint;
+import dev.vigil.trace.ExemplarSpans;
+import dev.vigil.trace.Tracing;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -43,15 +45,19 @@ public final class ExporterVerticle extends VerticleBase {
 
     private final VigilConfig config;
     private final String version;
+    private final Map<String, String> env;
+    private Tracing tracing;
     private ClientResources redisResources;
     private final Map<String, RedisEndpoint> redis = new LinkedHashMap<>();
     private PollEngine engine;
     private PrometheusMeterRegistry meters;
     private HttpServer server;
 
-    public ExporterVerticle(VigilConfig config, String version) {
+    /** @param env the process environment, for the standard OTEL_* variables */
+    public ExporterVerticle(VigilConfig config, String version, Map<String, String> env) {
         this.config = config;
         this.version = version;
+        this.env = env;
     }
 
     /** The port actually bound (useful when the config asked for port 0). */
@@ -62,14 +68,16 @@ public final class ExporterVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         // A sidecar: two I/O threads are plenty, and keep the footprint small.
+        tracing = Tracing.start(config.tracing(), env, version);
         redisResources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         for (RedisConfig r : config.redis().values()) {
-            redis.put(r.name(), new RedisEndpoint(r, redisResources));
+            redis.put(r.name(), new RedisEndpoint(r, redisResources, tracing));
         }
         PrometheusRegistry prometheus = new PrometheusRegistry();
-        meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus, io.micrometer.core.instrument.Clock.SYSTEM);
+        meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus, io.micrometer.core.instrument.Clock.SYSTEM,
+                tracing.enabled() ? new ExemplarSpans() : null);
         bindJvmMetrics();
-        engine = new PollEngine(vertx, sources(), meters, new Random());
+        engine = new PollEngine(vertx, sources(), meters, tracing, new Random());
         prometheus.register(new SourceCollector(engine, version));
 
         HttpServerOptions options = new HttpServerOptions()
@@ -77,7 +85,7 @@ public final class ExporterVerticle extends VerticleBase {
                 .setPort(config.server().port())
                 .setCompressionSupported(true);
         return vertx.createHttpServer(options)
-                .requestHandler(HttpApi.router(vertx, engine, prometheus, version))
+                .requestHandler(HttpApi.router(vertx, engine, prometheus, version, tracing))
                 .listen()
                 .onSuccess(s -> {
                     server = s;
@@ -90,7 +98,7 @@ public final class ExporterVerticle extends VerticleBase {
     private List<Source> sources() {
         List<Source> sources = new ArrayList<>();
         for (BullmqConfig b : config.bullmq()) {
-            sources.add(new BullmqSource(b, redis.get(b.redis()), vertx));
+            sources.add(new BullmqSource(b, redis.get(b.redis()), vertx, tracing));
         }
         return sources;
     }
@@ -117,7 +125,11 @@ public final class ExporterVerticle extends VerticleBase {
             }
             Future.join(shutdowns).onComplete(x -> {
                 redisResources.shutdown(0, 1, TimeUnit.SECONDS);
-                done.complete();
+                // Blocking flush of buffered spans: off the event loop.
+                vertx.executeBlocking(() -> {
+                    tracing.shutdown();
+                    return null;
+                }).onComplete(t -> done.complete());
             });
         });
         return done.future();

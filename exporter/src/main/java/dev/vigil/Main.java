@@ -76,10 +76,10 @@ public final class Main {
             return EXIT_OK;
         }
         LogSetup.configure(cl.logFormat());
-        return start(config);
+        return start(config, env);
     }
 
-    private static int start(VigilConfig config) {
+    private static int start(VigilConfig config, Map<String, String> env) {
         Logger log = Logger.getLogger(Main.class.getName());
         String version = Version.get();
         for (String line : config.summary().split("\n")) {
@@ -89,7 +89,7 @@ public final class Main {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
         CountDownLatch started = new CountDownLatch(1);
         Throwable[] failure = new Throwable[1];
-        vertx.deployVerticle(new ExporterVerticle(config, version)).onComplete(ar -> {
+        vertx.deployVerticle(new ExporterVerticle(config, version, env)).onComplete(ar -> {
             failure[0] = ar.cause();
             started.countDown();
         });

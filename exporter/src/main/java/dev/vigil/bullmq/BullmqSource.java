@@ -6,6 +6,8 @@ import dev.vigil.poll.Source;
 import dev.vigil.redis.Pipeline;
 import dev.vigil.redis.RedisEndpoint;
 import dev.vigil.redis.RedisErrors;
+import dev.vigil.trace.Tracing;
+import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -35,7 +37,7 @@ public final class BullmqSource implements Source {
     private volatile long discoveredAtNanos;
     private volatile boolean truncationLogged;
 
-    public BullmqSource(BullmqConfig config, RedisEndpoint redis, Vertx vertx) {
+    public BullmqSource(BullmqConfig config, RedisEndpoint redis, Vertx vertx, Tracing tracing) {
         this.config = config;
         this.redis = redis;
         this.vertx = vertx;
@@ -43,7 +45,7 @@ public final class BullmqSource implements Source {
         this.reader = new QueueStateReader(config.prefix());
         BullmqConfig.EventsConfig e = config.events();
         this.events = e.enabled()
-                ? new EventsTail(config.prefix(), e.maxPerPoll(), e.maxTrackedJobs(), e.labelJobNames(), e.maxJobNames())
+                ? new EventsTail(config.prefix(), e.maxPerPoll(), e.maxTrackedJobs(), e.labelJobNames(), e.maxJobNames(), new JobSpans(tracing))
                 : null;
         if (!config.discovers()) {
             queues = config.queues().stream().map(n -> new QueueRef(config.prefix(), n)).sorted().toList();
@@ -72,18 +74,24 @@ public final class BullmqSource implements Source {
 
     @Override
     public Future<PollResult> poll() {
-        CompletionStage<PollResult> result = connection().thenCompose(p -> queues(p).thenCompose(q ->
-                reader.read(p, q, !config.discovers()).thenCompose(states -> {
-                    // Only queues that still exist are tailed, so a vanished queue's counters drop out too.
-                    List<QueueRef> present = states.stream().map(QueueState::queue).toList();
-                    CompletionStage<Map<QueueRef, FinishedJobs>> finished = events == null
-                            ? CompletableFuture.completedFuture(Map.of())
-                            : events.read(p, present);
-                    return finished.thenApply(f -> new PollResult(
-                            QueueMetrics.of(states, f, config.events().labelJobNames()), states.size() + " queues"));
-                })));
+        Context pollContext = Context.current(); // the engine's poll span, current only during this call
+        CompletionStage<PollResult> result = connection()
+                .thenCompose(p -> read(p, pollContext));
         return Future.fromCompletionStage(result, vertx.getOrCreateContext())
                 .recover(e -> Future.failedFuture(RedisErrors.classify(redis.name(), e)));
+    }
+
+    private CompletionStage<PollResult> read(Pipeline p, Context pollContext) {
+        p.traceUnder(pollContext);
+        return queues(p).thenCompose(q -> reader.read(p, q, !config.discovers())).thenCompose(states -> {
+            // Only queues that still exist are tailed, so a vanished queue's counters drop out too.
+            List<QueueRef> present = states.stream().map(QueueState::queue).toList();
+            CompletionStage<Map<QueueRef, FinishedJobs>> finished = events == null
+                    ? CompletableFuture.completedFuture(Map.of())
+                    : events.read(p, present, pollContext);
+            return finished.thenApply(f -> new PollResult(
+                    QueueMetrics.of(states, f, config.events().labelJobNames()), states.size() + " queues", states.size()));
+        });
     }
 
     @Override

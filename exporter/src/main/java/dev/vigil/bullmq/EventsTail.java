@@ -1,6 +1,9 @@
 package dev.vigil.bullmq;
 
 import dev.vigil.redis.Pipeline;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
@@ -18,7 +21,7 @@ import java.util.logging.Logger;
  * Tails every queue's events stream ({@code <prefix>:<queue>:events}) from the last id read, in one
  * pipelined round trip for all queues, and turns BullMQ's events into exact counters: finished jobs are
  * counted from the stream, so removeOnComplete/removeOnFail cannot hide them. A second round trip reads
- * the timestamps of jobs that just completed, while their hashes may still exist.
+ * the timestamps of jobs that just finished, while their hashes may still exist.
  *
  * <p>Event shapes are those BullMQ's Lua scripts write (moveToFinished, retryJob, moveToDelayed,
  * moveStalledJobsToWait, prepareJobForProcessing, storeJob). Bull 3 has no events stream.
@@ -35,7 +38,10 @@ final class EventsTail {
     private boolean firstRead = true;
     private boolean noEntriesAddedLogged;
 
-    EventsTail(String prefix, int maxEventsPerPoll, int maxTrackedJobs, boolean labelJobNames, int maxJobNames) {
+    private final JobSpans jobSpans;
+
+    EventsTail(String prefix, int maxEventsPerPoll, int maxTrackedJobs, boolean labelJobNames, int maxJobNames, JobSpans jobSpans) {
+        this.jobSpans = jobSpans;
         this.prefix = prefix;
         this.maxEventsPerPoll = maxEventsPerPoll;
         this.maxTrackedJobs = maxTrackedJobs;
@@ -48,7 +54,7 @@ final class EventsTail {
      * the first read start at their stream's end (history before Vigil started is not counted); queues that
      * appear later start at the beginning of their stream, since it was created while Vigil watched.
      */
-    CompletionStage<Map<QueueRef, FinishedJobs>> read(Pipeline pipeline, List<QueueRef> queues) {
+    CompletionStage<Map<QueueRef, FinishedJobs>> read(Pipeline pipeline, List<QueueRef> queues, Context pollContext) {
         RedisClusterAsyncCommands<String, String> redis = pipeline.commands();
         List<RedisFuture<?>> replies = new ArrayList<>();
         for (QueueRef q : queues) {
@@ -63,7 +69,7 @@ final class EventsTail {
                 QueueCursor c = cursors.get(q);
                 c.apply(q, completions, this::noEntriesAdded);
             }
-            return readCompletedJobs(pipeline, completions);
+            return readFinishedJobs(pipeline, completions, Span.fromContext(pollContext).getSpanContext());
         }).thenApply(v -> {
             Map<QueueRef, FinishedJobs> out = new HashMap<>();
             cursors.forEach((q, c) -> out.put(q, c.totals));
@@ -79,35 +85,52 @@ final class EventsTail {
         }
     }
 
-    private CompletionStage<Void> readCompletedJobs(Pipeline pipeline, List<Completion> completions) {
+    private CompletionStage<Void> readFinishedJobs(Pipeline pipeline, List<Completion> completions, SpanContext poll) {
         List<RedisFuture<?>> replies = new ArrayList<>();
         for (Completion c : completions) {
-            c.hash = pipeline.commands().hmget(c.queue.jobKey(c.jobId), "timestamp", "delay", "processedOn", "finishedOn");
+            c.hash = pipeline.commands().hmget(c.queue.jobKey(c.jobId), "timestamp", "delay", "processedOn", "finishedOn", "name", "atm");
             replies.add(c.hash);
         }
-        return pipeline.send(replies).thenAccept(v -> completions.forEach(this::observe));
+        return pipeline.send(replies).thenAccept(v -> completions.forEach(c -> observe(c, poll)));
     }
 
     /**
      * Latency from the job hash when it still exists (clocks of the producer and the worker), else from the
      * stream ids of the job's own events (Redis' clock).
      */
-    private void observe(Completion c) {
+    private void observe(Completion c, SpanContext poll) {
         Map<String, String> h = hashFields(c.hash);
         Long timestamp = number(h.get("timestamp"));
         Long processedOn = number(h.get("processedOn"));
         Long finishedOn = number(h.get("finishedOn"));
-        FinishedJobs.Totals totals = c.totals;
+        long ready;
+        long active;
+        long finished;
         if (processedOn != null && finishedOn != null && timestamp != null) {
             Long delay = number(h.get("delay"));
-            totals.wait.observeMillis(processedOn - (timestamp + (delay == null ? 0 : delay)));
-            totals.processing.observeMillis(finishedOn - processedOn);
+            ready = timestamp + (delay == null ? 0 : delay);
+            active = processedOn;
+            finished = finishedOn;
         } else if (c.trail != null && c.trail.activeMs > 0) {
-            if (c.trail.readyMs > 0) {
-                totals.wait.observeMillis(c.trail.activeMs - c.trail.readyMs);
-            }
-            totals.processing.observeMillis(c.finishedMs - c.trail.activeMs);
+            ready = c.trail.readyMs;
+            active = c.trail.activeMs;
+            finished = c.finishedMs;
+        } else {
+            return; // started before Vigil watched and already removed: counted, but its times are unknown
         }
+        String name = h.get("name") != null ? h.get("name") : c.trail == null ? null : c.trail.name;
+        SpanContext job = jobSpans.emit(c.queue, c.jobId, name, h.get("atm"), c.failed, ready, active, finished);
+        if (c.failed) {
+            return; // the histograms are of completed jobs
+        }
+        // The job's own trace is the better exemplar; else the poll that saw it finish.
+        SpanContext exemplar = job != null && job.isSampled() ? job : poll;
+        String traceId = exemplar.isSampled() ? exemplar.getTraceId() : null;
+        String spanId = exemplar.isSampled() ? exemplar.getSpanId() : null;
+        if (ready > 0) {
+            c.totals.wait.observeMillis(active - ready, traceId, spanId);
+        }
+        c.totals.processing.observeMillis(finished - active, traceId, spanId);
     }
 
     private static Map<String, String> hashFields(RedisFuture<List<KeyValue<String, String>>> f) {
@@ -144,9 +167,11 @@ final class EventsTail {
         final long finishedMs;
         final JobTrail.Entry trail;
         final FinishedJobs.Totals totals;
+        final boolean failed;
         RedisFuture<List<KeyValue<String, String>>> hash;
 
-        Completion(QueueRef queue, String jobId, long finishedMs, JobTrail.Entry trail, FinishedJobs.Totals totals) {
+        Completion(QueueRef queue, String jobId, long finishedMs, JobTrail.Entry trail, FinishedJobs.Totals totals, boolean failed) {
+            this.failed = failed;
             this.queue = queue;
             this.jobId = jobId;
             this.finishedMs = finishedMs;

@@ -131,11 +131,12 @@ final class QueueCursor {
             case "completed" -> {
                 FinishedJobs.Totals t = totalsFor(jobId);
                 t.completed++;
-                completions.add(new EventsTail.Completion(queue, jobId, id.ms(), trail.finish(jobId), t));
+                completions.add(new EventsTail.Completion(queue, jobId, id.ms(), trail.finish(jobId), t, false));
             }
             case "failed" -> {
-                totalsFor(jobId).failed++; // moveToFinished: only final failures write "failed"
-                trail.finish(jobId);
+                FinishedJobs.Totals t = totalsFor(jobId);
+                t.failed++; // moveToFinished: only final failures write "failed"
+                completions.add(new EventsTail.Completion(queue, jobId, id.ms(), trail.finish(jobId), t, true));
             }
             default -> {
             }

@@ -31,7 +31,8 @@ public final class ConfigLoader {
         return new VigilConfig("built-in defaults",
                 new ServerConfig("0.0.0.0", 9740),
                 Map.of("main", RedisConfig.defaults("main")),
-                List.of(BullmqConfig.defaults("main")));
+                List.of(BullmqConfig.defaults("main")),
+                TracingConfig.OFF);
     }
 
     public VigilConfig load(Path file) throws ConfigException {
@@ -78,7 +79,10 @@ public final class ConfigLoader {
             }
             bullmq.add(b);
         }
+        TracingConfig tracing = root.section("tracing").isPresent()
+                ? TracingConfig.read(root.section("tracing").get())
+                : TracingConfig.OFF;
         root.finish();
-        return new VigilConfig(file, server, redis, bullmq);
+        return new VigilConfig(file, server, redis, bullmq, tracing);
     }
 }

@@ -4,7 +4,12 @@ import java.util.List;
 import java.util.Map;
 
 /** The whole configuration, built once at start-up; the rest of the code sees only these records. */
-public record VigilConfig(String origin, ServerConfig server, Map<String, RedisConfig> redis, List<BullmqConfig> bullmq) {
+public record VigilConfig(
+        String origin,
+        ServerConfig server,
+        Map<String, RedisConfig> redis,
+        List<BullmqConfig> bullmq,
+        TracingConfig tracing) {
     public VigilConfig {
         redis = Map.copyOf(redis);
         bullmq = List.copyOf(bullmq);
@@ -23,6 +28,11 @@ public record VigilConfig(String origin, ServerConfig server, Map<String, RedisC
                     .append("' on redis ").append(b.redis())
                     .append(", every ").append(Durations.format(b.interval()))
                     .append(b.discovers() ? ", discovering queues" : ", queues " + b.queues()).append('\n');
+        }
+        if (tracing.enabled()) {
+            out.append("tracing: OTLP ").append(tracing.protocol().orElse("(protocol from OTEL_*)")).append(" to ")
+                    .append(tracing.endpoint().orElse("(endpoint from OTEL_*)")).append(", sample ratio ")
+                    .append(tracing.sampleRatio()).append('\n');
         }
         return out.toString();
     }

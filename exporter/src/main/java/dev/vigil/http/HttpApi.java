@@ -1,6 +1,8 @@
 package dev.vigil.http;
 
 import dev.vigil.poll.PollEngine;
+import dev.vigil.trace.HttpServerSpans;
+import dev.vigil.trace.Tracing;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -11,8 +13,11 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    public static Router router(Vertx vertx, PollEngine engine, PrometheusRegistry registry, String version) {
+    public static Router router(Vertx vertx, PollEngine engine, PrometheusRegistry registry, String version, Tracing tracing) {
         Router router = Router.router(vertx);
+        if (tracing.enabled()) {
+            router.route().handler(new HttpServerSpans(tracing));
+        }
         router.get("/metrics").handler(new MetricsHandler(registry));
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("ok\n"));
         router.get("/readyz").handler(ctx -> {

@@ -63,7 +63,7 @@ public final class FamilyBuilder {
             throw new IllegalStateException(name + " is not a histogram");
         }
         ClassicHistogramBuckets buckets = ClassicHistogramBuckets.of(histogram.upperBounds(), histogram.bucketCounts());
-        points.add(new HistogramDataPointSnapshot(buckets, histogram.sum(), labels(labelValues), null, 0));
+        points.add(new HistogramDataPointSnapshot(buckets, histogram.sum(), labels(labelValues), histogram.exemplars(), 0));
         return this;
     }
 

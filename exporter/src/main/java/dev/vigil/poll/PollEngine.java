@@ -1,6 +1,9 @@
 package dev.vigil.poll;
 
 import dev.vigil.config.Redaction;
+import dev.vigil.trace.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,12 +36,14 @@ public final class PollEngine {
         Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
 
     private final Vertx vertx;
+    private final Tracing tracing;
     private final Random random;
     private final List<Scheduled> scheduled = new ArrayList<>();
     private volatile boolean stopped;
 
-    public PollEngine(Vertx vertx, List<Source> sources, MeterRegistry registry, Random random) {
+    public PollEngine(Vertx vertx, List<Source> sources, MeterRegistry registry, Tracing tracing, Random random) {
         this.vertx = vertx;
+        this.tracing = tracing;
         this.random = random;
         for (Source source : sources) {
             scheduled.add(new Scheduled(source, registry));
@@ -109,37 +114,45 @@ public final class PollEngine {
             }
             long start = System.nanoTime();
             AtomicBoolean settled = new AtomicBoolean();
+            Span span = tracing.startPoll(source.kind(), source.name());
             Future<PollResult> poll;
-            try {
+            // Current while poll() runs, so the source can hang its own spans (pipelines, queries) under it.
+            try (Scope ignored = span.makeCurrent()) {
                 poll = source.poll();
             } catch (RuntimeException e) {
                 poll = Future.failedFuture(e);
             }
             long timeoutId = vertx.setTimer(source.timeout().toMillis(), id -> {
                 if (settled.compareAndSet(false, true)) {
-                    fail(PollErrorReason.TIMEOUT, "poll took longer than its timeout of " + source.timeout().toMillis() + " ms", start);
+                    fail(PollErrorReason.TIMEOUT, "poll took longer than its timeout of " + source.timeout().toMillis() + " ms", start, span);
                 }
             });
             poll.onComplete(ar -> {
                 vertx.cancelTimer(timeoutId);
                 if (settled.compareAndSet(false, true)) {
                     if (ar.succeeded()) {
-                        succeed(ar.result(), start);
+                        succeed(ar.result(), start, span);
                     } else {
                         PollErrorReason reason = ar.cause() instanceof PollException p ? p.reason() : PollErrorReason.INTERNAL;
                         if (reason == PollErrorReason.INTERNAL) {
                             LOG.log(Level.SEVERE, "source " + source.name() + ": unexpected error in poll", ar.cause());
                         }
-                        fail(reason, String.valueOf(ar.cause().getMessage()), start);
+                        Tracing.failed(span, ar.cause());
+                        fail(reason, String.valueOf(ar.cause().getMessage()), start, span);
                     }
                 }
+                span.end();
                 // The next poll is scheduled only once this one has really finished, even after a timeout.
                 scheduleNext(start);
             });
         }
 
-        private void succeed(PollResult result, long start) {
-            double seconds = record(start);
+        private void succeed(PollResult result, long start, Span span) {
+            span.setAttribute(Tracing.POLL_OUTCOME, "ok");
+            if (result.items() >= 0) {
+                span.setAttribute(Tracing.POLL_ITEMS, result.items());
+            }
+            double seconds = record(start, span);
             SourceState before = state;
             state = state.succeeded(result, Instant.now(), seconds);
             if (!before.polledOnce()) {
@@ -149,8 +162,9 @@ public final class PollEngine {
             }
         }
 
-        private void fail(PollErrorReason reason, String message, long start) {
-            double seconds = record(start);
+        private void fail(PollErrorReason reason, String message, long start, Span span) {
+            span.setAttribute(Tracing.POLL_OUTCOME, reason.label());
+            double seconds = record(start, span);
             errors.get(reason).increment();
             String error = Redaction.redactUrl(message);
             SourceState before = state;
@@ -160,9 +174,12 @@ public final class PollEngine {
             }
         }
 
-        private double record(long start) {
+        /** Recorded with the poll's span current, so a sampled span becomes the bucket's exemplar. */
+        private double record(long start, Span span) {
             long nanos = System.nanoTime() - start;
-            duration.record(nanos, TimeUnit.NANOSECONDS);
+            try (Scope ignored = span.makeCurrent()) {
+                duration.record(nanos, TimeUnit.NANOSECONDS);
+            }
             return nanos / 1e9;
         }
 

@@ -1,6 +1,9 @@
 package dev.vigil.redis;
 
+import dev.vigil.trace.Tracing;
 import io.lettuce.core.RedisFuture;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.context.Context;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -21,6 +24,9 @@ public final class Pipeline {
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
     private final Supplier<List<CompletionStage<String>>> clientLists;
+    private Tracing tracing = Tracing.off();
+    private Attributes spanAttributes = Attributes.empty();
+    private volatile Context parent = Context.root();
 
     private Pipeline(StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands,
                      Supplier<List<CompletionStage<String>>> clientLists) {
@@ -28,6 +34,23 @@ public final class Pipeline {
         this.commands = commands;
         this.clientLists = clientLists;
         connection.setAutoFlushCommands(false);
+    }
+
+    /** Each round trip becomes a client span (database semantic conventions) under the poll's span. */
+    Pipeline traced(Tracing tracing, String server, int port) {
+        this.tracing = tracing;
+        this.spanAttributes = Attributes.builder()
+                .put("db.system.name", "redis")
+                .put("db.operation.name", "PIPELINE")
+                .put("server.address", server)
+                .put("server.port", port)
+                .build();
+        return this;
+    }
+
+    /** The poll this pipeline now works for; its round trips become children of that span. */
+    public void traceUnder(Context pollContext) {
+        this.parent = pollContext;
     }
 
     static Pipeline standalone(StatefulRedisConnection<String, String> c) {
@@ -65,8 +88,15 @@ public final class Pipeline {
      * or failed: callers look at the individual futures.
      */
     public CompletableFuture<Void> send(List<? extends CompletionStage<?>> replies) {
-        connection.flushCommands();
-        return settled(replies);
+        if (!tracing.enabled()) {
+            connection.flushCommands();
+            return settled(replies);
+        }
+        Attributes attributes = spanAttributes.toBuilder().put("db.operation.batch.size", (long) replies.size()).build();
+        return tracing.child(parent, "PIPELINE", attributes, () -> {
+            connection.flushCommands();
+            return settled(replies);
+        }).toCompletableFuture();
     }
 
     /** CLIENT LIST of every server that holds queues (one, or every Cluster master), sent at once. */

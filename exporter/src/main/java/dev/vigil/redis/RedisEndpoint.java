@@ -1,6 +1,7 @@
 package dev.vigil.redis;
 
 import dev.vigil.config.RedisConfig;
+import dev.vigil.trace.Tracing;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -31,9 +32,11 @@ public final class RedisEndpoint {
     private final RedisConfig config;
     private final AbstractRedisClient client;
     private final List<RedisURI> uris;
+    private final Tracing tracing;
 
-    public RedisEndpoint(RedisConfig config, ClientResources resources) {
+    public RedisEndpoint(RedisConfig config, ClientResources resources, Tracing tracing) {
         this.config = config;
+        this.tracing = tracing;
         this.uris = (config.cluster() ? config.nodes() : List.of(config.url())).stream().map(this::uri).toList();
         SocketOptions socket = SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(config.commandTimeout());
@@ -99,14 +102,16 @@ public final class RedisEndpoint {
 
     /** Opens a new connection; the stage fails with Lettuce's exception when Redis is unreachable. */
     public CompletionStage<Pipeline> connect() {
+        RedisURI first = uris.get(0);
         try {
             if (client instanceof RedisClusterClient cluster) {
                 // connectAsync needs the slot map first; refreshing also retries the seeds after an outage.
                 return cluster.refreshPartitionsAsync()
                         .thenCompose(v -> cluster.connectAsync(StringCodec.UTF8))
-                        .thenApply(Pipeline::cluster);
+                        .thenApply(c -> Pipeline.cluster(c).traced(tracing, first.getHost(), first.getPort()));
             }
-            return ((RedisClient) client).connectAsync(StringCodec.UTF8, uris.get(0)).thenApply(Pipeline::standalone);
+            return ((RedisClient) client).connectAsync(StringCodec.UTF8, first)
+                    .thenApply(c -> Pipeline.standalone(c).traced(tracing, first.getHost(), first.getPort()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

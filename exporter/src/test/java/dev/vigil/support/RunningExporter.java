@@ -38,7 +38,7 @@ public final class RunningExporter implements AutoCloseable {
             Files.writeString(file, withServer);
             VigilConfig config = new ConfigLoader(name -> null).load(file);
             Vertx vertx = Vertx.vertx();
-            ExporterVerticle verticle = new ExporterVerticle(config, "test");
+            ExporterVerticle verticle = new ExporterVerticle(config, "test", java.util.Map.of());
             vertx.deployVerticle(verticle).await();
             return new RunningExporter(vertx, verticle);
         } catch (IOException e) {
