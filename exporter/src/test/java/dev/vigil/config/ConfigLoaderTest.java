@@ -249,6 +249,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void tracingSection() throws Exception {
+        VigilConfig c = load("""
+                tracing:
+                  endpoint: http://jaeger:4318
+                  protocol: http/protobuf
+                  sample_ratio: 0.1
+                  headers: { x-tenant: ops }
+                  job_traces: { sample_ratio: 0.01 }
+                """, Map.of());
+        assertThat(c.tracing().enabled()).isTrue();
+        assertThat(c.tracing().endpoint()).contains("http://jaeger:4318");
+        assertThat(c.tracing().sampleRatio()).isEqualTo(0.1);
+        assertThat(c.tracing().jobSampleRatio()).isEqualTo(0.01);
+        assertThat(c.tracing().headers().get("x-tenant").value()).isEqualTo("ops");
+        assertThat(ConfigLoader.defaults().tracing().enabled()).isFalse();
+        assertThat(error("tracing:\n  sample_ratio: 2\n").describe()).endsWith(":2: tracing.sample_ratio: must be between 0 and 1, got 2");
+        assertThat(error("tracing:\n  protocol: thrift\n").describe()).endsWith(":2: tracing.protocol: must be grpc or http/protobuf, got 'thrift'");
+    }
+
+    @Test
     void missingFile() {
         assertThatThrownBy(() -> new ConfigLoader(n -> null).load(dir.resolve("absent.yml")))
                 .isInstanceOf(ConfigException.class)

@@ -1,0 +1,192 @@
+package dev.vigil.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.support.OtlpReceiver;
+import dev.vigil.support.RunningExporter;
+import dev.vigil.support.Scrape;
+import dev.vigil.support.TestRedis;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Vigil's spans as an OTLP receiver decodes them, and the exemplars that point at them. */
+class TracingIT {
+    private static final Pattern EXEMPLAR_TRACE = Pattern.compile("trace_id=\"([0-9a-f]{32})\"");
+
+    private static String config(TestRedis redis, String tracing) {
+        return """
+                redis:
+                  main:
+                    url: %s
+                bullmq:
+                  - redis: main
+                    interval: 200ms
+                %s""".formatted(redis.url(), tracing);
+    }
+
+    @Test
+    void pollSpansWithPipelineChildrenServerSpansAndExemplarsOverHttp() {
+        try (TestRedis redis = TestRedis.start(); OtlpReceiver otlp = new OtlpReceiver()) {
+            redis.sync().hset("bull:mail:meta", "version", "bullmq:5.81.5");
+            try (RunningExporter vigil = RunningExporter.start(config(redis, """
+                    tracing:
+                      endpoint: %s
+                      protocol: http/protobuf
+                      sample_ratio: 1
+                    """.formatted(otlp.httpEndpoint())))) {
+                OtlpReceiver.Received poll = otlp.await(Duration.ofSeconds(15), r -> r.span().getName().equals("vigil.poll")
+                        && "ok".equals(r.attribute("vigil.poll.outcome")));
+                assertThat(poll.attribute("vigil.source.kind")).isEqualTo("bullmq");
+                assertThat(poll.attribute("vigil.source.name")).isEqualTo("bullmq/main/bull");
+                assertThat(poll.attribute("vigil.poll.items")).isEqualTo("1");
+                assertThat(poll.resourceAttribute("service.name")).isEqualTo("vigil");
+                assertThat(poll.resourceAttribute("service.version")).isEqualTo("test");
+
+                OtlpReceiver.Received pipeline = otlp.await(Duration.ofSeconds(10), r -> r.span().getName().equals("PIPELINE")
+                        && r.parentSpanId().equals(poll.spanId()));
+                assertThat(pipeline.traceId()).isEqualTo(poll.traceId());
+                assertThat(pipeline.span().getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
+                assertThat(pipeline.attribute("db.system.name")).isEqualTo("redis");
+                assertThat(pipeline.attribute("db.operation.name")).isEqualTo("PIPELINE");
+                assertThat(Long.parseLong(pipeline.attribute("db.operation.batch.size"))).isPositive();
+
+                String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+                vigil.get("/healthz", "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01");
+                OtlpReceiver.Received server = otlp.await(Duration.ofSeconds(10), r -> r.traceId().equals(traceId));
+                assertThat(server.span().getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_SERVER);
+                assertThat(server.parentSpanId()).isEqualTo("00f067aa0ba902b7");
+                assertThat(server.span().getName()).isEqualTo("GET /healthz");
+                assertThat(server.attribute("http.response.status_code")).isEqualTo("200");
+
+                String om = vigil.get("/metrics", "Accept", "application/openmetrics-text; version=1.0.0").body();
+                String bucketLines = om.lines().filter(l -> l.startsWith("vigil_source_poll_duration_seconds_bucket") && l.contains("# {"))
+                        .collect(Collectors.joining("\n"));
+                Matcher m = EXEMPLAR_TRACE.matcher(bucketLines);
+                assertThat(m.find()).as("an exemplar on the poll duration histogram:\n" + om).isTrue();
+                String exemplarTrace = m.group(1);
+                Set<String> polls = otlp.spans().stream().filter(r -> r.span().getName().equals("vigil.poll"))
+                        .map(OtlpReceiver.Received::traceId).collect(Collectors.toSet());
+                otlp.await(Duration.ofSeconds(10), r -> r.traceId().equals(exemplarTrace) && r.span().getName().equals("vigil.poll"));
+                assertThat(polls.size()).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void aFailedPollRecordsTheExceptionAndAnErrorStatusOverGrpc() {
+        try (OtlpReceiver otlp = new OtlpReceiver()) {
+            String yaml = """
+                    redis:
+                      main:
+                        url: redis://127.0.0.1:%d
+                        connect_timeout: 300ms
+                    bullmq:
+                      - redis: main
+                        interval: 300ms
+                    tracing:
+                      endpoint: %s
+                      protocol: grpc
+                    """.formatted(TestRedis.freePort(), otlp.httpEndpoint());
+            try (RunningExporter vigil = RunningExporter.start(yaml)) {
+                OtlpReceiver.Received poll = otlp.await(Duration.ofSeconds(15), r -> r.span().getName().equals("vigil.poll"));
+                assertThat(otlp.grpcRequests()).isPositive();
+                assertThat(poll.span().getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+                assertThat(poll.attribute("vigil.poll.outcome")).isEqualTo("connection");
+                assertThat(poll.span().getEventsList()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("exception"));
+            }
+        }
+    }
+
+    @Test
+    void bullmqJobSpansCarryTheJobsRealTimesAndBecomeExemplars() {
+        try (TestRedis redis = TestRedis.start(); OtlpReceiver otlp = new OtlpReceiver()) {
+            var app = redis.sync();
+            app.hset("bull:mail:meta", "version", "bullmq:5.81.5");
+            try (RunningExporter vigil = RunningExporter.start(config(redis, """
+                    tracing:
+                      endpoint: %s
+                      protocol: http/protobuf
+                      sample_ratio: 1
+                      job_traces: { sample_ratio: 1 }
+                    """.formatted(otlp.httpEndpoint())))) {
+                vigil.awaitScrape(Duration.ofSeconds(10), s -> s.value("bullmq_jobs_completed_total", "prefix", "bull", "queue", "mail").isPresent());
+                long t = 1_790_000_000_000L;
+                app.hset("bull:mail:42", Map.of("name", "welcome", "timestamp", Long.toString(t), "delay", "1000",
+                        "processedOn", Long.toString(t + 3000), "finishedOn", Long.toString(t + 3500), "atm", "1"));
+                app.xadd("bull:mail:events", "event", "completed", "jobId", "42", "returnvalue", "1", "prev", "active");
+
+                OtlpReceiver.Received job = otlp.await(Duration.ofSeconds(15), r -> r.span().getName().equals("bullmq.job mail"));
+                assertThat(job.span().getStartTimeUnixNano()).isEqualTo((t + 1000) * 1_000_000);
+                assertThat(job.span().getEndTimeUnixNano()).isEqualTo((t + 3500) * 1_000_000);
+                assertThat(job.attribute("messaging.system")).isEqualTo("bullmq");
+                assertThat(job.attribute("messaging.destination.name")).isEqualTo("mail");
+                assertThat(job.attribute("messaging.message.id")).isEqualTo("42");
+                assertThat(job.attribute("bullmq.job.name")).isEqualTo("welcome");
+                OtlpReceiver.Received wait = otlp.await(Duration.ofSeconds(10), r -> r.span().getName().equals("wait") && r.parentSpanId().equals(job.spanId()));
+                assertThat(wait.span().getEndTimeUnixNano() - wait.span().getStartTimeUnixNano()).isEqualTo(2000L * 1_000_000);
+                OtlpReceiver.Received process = otlp.await(Duration.ofSeconds(10), r -> r.span().getName().equals("process") && r.parentSpanId().equals(job.spanId()));
+                assertThat(process.span().getEndTimeUnixNano() - process.span().getStartTimeUnixNano()).isEqualTo(500L * 1_000_000);
+
+                String om = vigil.get("/metrics", "Accept", "application/openmetrics-text; version=1.0.0").body();
+                String line = om.lines().filter(l -> l.startsWith("bullmq_job_processing_seconds_bucket{") && l.contains("le=\"0.5\""))
+                        .findFirst().orElseThrow();
+                assertThat(line).contains("trace_id=\"" + job.traceId() + "\"");
+            }
+        }
+    }
+
+    @Test
+    void theStandardOtelSettingsOverrideTheYaml() {
+        // System properties stand in for OTEL_* variables: OpenTelemetry gives both the same precedence over the YAML.
+        try (TestRedis redis = TestRedis.start(); OtlpReceiver otlp = new OtlpReceiver()) {
+            System.setProperty("otel.exporter.otlp.endpoint", otlp.httpEndpoint());
+            System.setProperty("otel.service.name", "vigil-sidecar");
+            System.setProperty("otel.resource.attributes", "deployment.environment.name=staging");
+            try (RunningExporter vigil = RunningExporter.start(config(redis, """
+                    tracing:
+                      endpoint: http://127.0.0.1:%d
+                      protocol: http/protobuf
+                    """.formatted(TestRedis.freePort())))) {
+                OtlpReceiver.Received poll = otlp.await(Duration.ofSeconds(15), r -> r.span().getName().equals("vigil.poll"));
+                assertThat(poll.resourceAttribute("service.name")).isEqualTo("vigil-sidecar");
+                assertThat(poll.resourceAttribute("deployment.environment.name")).isEqualTo("staging");
+            } finally {
+                System.clearProperty("otel.exporter.otlp.endpoint");
+                System.clearProperty("otel.service.name");
+                System.clearProperty("otel.resource.attributes");
+            }
+        }
+    }
+
+    private static Set<Thread> exporterThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(th -> th.getName().contains("BatchSpanProcessor") || th.getName().toLowerCase().contains("okhttp"))
+                .collect(Collectors.toSet());
+    }
+
+    @Test
+    void tracingOffByDefaultSendsNothingAndStartsNoExporterThread() {
+        try (TestRedis redis = TestRedis.start(); OtlpReceiver otlp = new OtlpReceiver()) {
+            Set<Thread> exportersBefore = exporterThreads();
+            try (RunningExporter vigil = RunningExporter.start(config(redis, ""))) {
+                Scrape first = vigil.awaitScrape(Duration.ofSeconds(10), s -> s.require("vigil_source_up", "source", "bullmq/main/bull") == 1.0);
+                vigil.scrapeAfterNextPoll("bullmq/main/bull");
+                RunningExporter.sleep(1500); // longer than the span processor's export delay, had one existed
+                assertThat(otlp.requests()).isZero();
+                // Other tests in this JVM may have left exporter threads winding down: only new ones count.
+                Set<Thread> started = exporterThreads();
+                started.removeAll(exportersBefore);
+                assertThat(started).isEmpty();
+                assertThat(vigil.get("/metrics", "Accept", "application/openmetrics-text; version=1.0.0").body()).doesNotContain("trace_id");
+                assertThat(first.body()).isNotEmpty();
+            }
+        }
+    }
+}
