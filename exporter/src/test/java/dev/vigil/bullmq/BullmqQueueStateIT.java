@@ -43,16 +43,7 @@ class BullmqQueueStateIT {
     }
 
     private String config(String extra) {
-        return """
-                redis:
-                  main:
-                    url: %s
-                bullmq:
-                  - redis: main
-                    prefix: bull
-                    interval: 200ms
-                    discovery_interval: 500ms
-                %s""".formatted(redis.url(), extra);
+        return RunningExporter.bullmqConfig(redis.url(), "    prefix: bull\n    discovery_interval: 500ms\n" + extra);
     }
 
     private long redisNowMs() {

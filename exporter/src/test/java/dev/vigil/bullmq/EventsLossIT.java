@@ -16,14 +16,7 @@ class EventsLossIT {
             String port = Integer.toString(redis.port());
             SystemRedis.cli("-p", port, "HSET", "bull:busy:meta", "version", "bullmq:5.81.5");
             SystemRedis.cli("-p", port, "XADD", "bull:busy:events", "*", "event", "drained");
-            try (RunningExporter vigil = RunningExporter.start("""
-                    redis:
-                      main:
-                        url: %s
-                    bullmq:
-                      - redis: main
-                        interval: 200ms
-                    """.formatted(redis.url()))) {
+            try (RunningExporter vigil = RunningExporter.start(RunningExporter.bullmqConfig(redis.url(), ""))) {
                 vigil.awaitScrape(Duration.ofSeconds(10), s -> s.value("bullmq_events_lost_total", "prefix", "bull", "queue", "busy").isPresent());
                 // Ten completions, then a trim to three entries, atomically: Vigil sees all of it or none of it.
                 SystemRedis.cli("-p", port, "EVAL", """

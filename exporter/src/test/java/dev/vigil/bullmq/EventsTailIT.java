@@ -38,15 +38,7 @@ class EventsTailIT {
     }
 
     private static String config(String extra) {
-        return """
-                redis:
-                  main:
-                    url: %s
-                bullmq:
-                  - redis: main
-                    interval: 200ms
-                    discovery_interval: 300ms
-                %s""".formatted(redis.url(), extra);
+        return RunningExporter.bullmqConfig(redis.url(), "    discovery_interval: 300ms\n" + extra);
     }
 
     private static String event(String queue, String... fields) {

@@ -28,15 +28,7 @@ class BullmqThroughputE2EIT {
     void countersAndHistogramsMatchWhatTheWorkersDid(int major) {
         NodeWorkload.folder();
         try (TestRedis redis = TestRedis.start();
-             RunningExporter vigil = RunningExporter.start("""
-                     redis:
-                       main:
-                         url: %s
-                     bullmq:
-                       - redis: main
-                         interval: 200ms
-                         discovery_interval: 200ms
-                     """.formatted(redis.url()))) {
+             RunningExporter vigil = RunningExporter.start(RunningExporter.bullmqConfig(redis.url(), "    discovery_interval: 200ms\n"))) {
             // Vigil has polled once with no queues, so the queue below is new to it and read from its start.
             vigil.awaitScrape(Duration.ofSeconds(10), s -> s.require("vigil_source_up", "source", "bullmq/main/bull") == 1.0);
             try (NodeWorkload workload = NodeWorkload.run("throughput.mjs", "--redis", redis.url(), "--major", Integer.toString(major),

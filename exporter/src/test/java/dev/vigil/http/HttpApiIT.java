@@ -31,14 +31,7 @@ class HttpApiIT {
     }
 
     private static String configNoPassword() {
-        return """
-                redis:
-                  main:
-                    url: %s
-                bullmq:
-                  - redis: main
-                    interval: 200ms
-                """.formatted(redis.url());
+        return RunningExporter.bullmqConfig(redis.url(), "");
     }
 
     @Test

@@ -52,28 +52,33 @@ public final class RunningExporter implements AutoCloseable {
         return "http://127.0.0.1:" + verticle.port();
     }
 
+    /** The YAML of one Redis named main and one BullMQ source on it polled every 200 ms, plus extra source keys. */
+    public static String bullmqConfig(String redisUrl, String extraSourceLines) {
+        return """
+                redis:
+                  main:
+                    url: %s
+                bullmq:
+                  - redis: main
+                    interval: 200ms
+                %s""".formatted(redisUrl, extraSourceLines);
+    }
+
     public HttpResponse<String> get(String path, String... headers) {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10));
-        if (headers.length > 0) {
-            req.headers(headers);
-        }
-        try {
-            return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return get(path, HttpResponse.BodyHandlers.ofString(), headers);
     }
 
     public HttpResponse<byte[]> getBytes(String path, String... headers) {
+        return get(path, HttpResponse.BodyHandlers.ofByteArray(), headers);
+    }
+
+    private <T> HttpResponse<T> get(String path, HttpResponse.BodyHandler<T> body, String... headers) {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10));
         if (headers.length > 0) {
             req.headers(headers);
         }
         try {
-            return http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(req.build(), body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

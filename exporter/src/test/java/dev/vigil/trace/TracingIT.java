@@ -21,14 +21,7 @@ class TracingIT {
     private static final Pattern EXEMPLAR_TRACE = Pattern.compile("trace_id=\"([0-9a-f]{32})\"");
 
     private static String config(TestRedis redis, String tracing) {
-        return """
-                redis:
-                  main:
-                    url: %s
-                bullmq:
-                  - redis: main
-                    interval: 200ms
-                %s""".formatted(redis.url(), tracing);
+        return RunningExporter.bullmqConfig(redis.url(), "") + tracing;
     }
 
     @Test
