@@ -31,7 +31,8 @@ public final class ConfigLoader {
         return new VigilConfig("built-in defaults",
                 new ServerConfig("0.0.0.0", 9740),
                 Map.of("main", RedisConfig.defaults("main")),
-                List.of(BullmqConfig.defaults("main")));
+                List.of(BullmqConfig.defaults("main")),
+                Map.of());
     }
 
     public VigilConfig load(Path file) throws ConfigException {
@@ -78,7 +79,25 @@ public final class ConfigLoader {
             }
             bullmq.add(b);
         }
+        Map<String, PostgresConfig> postgres = readPostgres(root, names);
         root.finish();
-        return new VigilConfig(file, server, redis, bullmq);
+        return new VigilConfig(file, server, redis, bullmq, postgres);
+    }
+
+    private static Map<String, PostgresConfig> readPostgres(YamlSection root, Set<String> sourceNames) throws ConfigException {
+        Map<String, PostgresConfig> postgres = new LinkedHashMap<>();
+        if (root.section("postgres").isPresent()) {
+            YamlSection section = root.section("postgres").get();
+            for (String server : section.keys()) {
+                YamlSection one = section.section(server)
+                        .orElseThrow(() -> section.error(server, "expected a mapping with at least url:"));
+                PostgresConfig p = PostgresConfig.read(server, one);
+                if (!sourceNames.add(p.name())) {
+                    throw section.error(server, "source name '" + p.name() + "' is already taken by a bullmq entry's name:");
+                }
+                postgres.put(server, p);
+            }
+        }
+        return postgres;
     }
 }

@@ -1,13 +1,17 @@
 package dev.vigil.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The whole configuration, built once at start-up; the rest of the code sees only these records. */
-public record VigilConfig(String origin, ServerConfig server, Map<String, RedisConfig> redis, List<BullmqConfig> bullmq) {
+public record VigilConfig(String origin, ServerConfig server, Map<String, RedisConfig> redis, List<BullmqConfig> bullmq,
+                          Map<String, PostgresConfig> postgres) {
     public VigilConfig {
         redis = Map.copyOf(redis);
         bullmq = List.copyOf(bullmq);
+        postgres = Collections.unmodifiableMap(new LinkedHashMap<>(postgres)); // in file order, for the status page
     }
 
     /** A short human summary for {@code --check-config} and the start-up log line; no secrets. */
@@ -24,6 +28,10 @@ public record VigilConfig(String origin, ServerConfig server, Map<String, RedisC
                     .append(", every ").append(Durations.format(b.interval()))
                     .append(b.discovers() ? ", discovering queues" : ", queues " + b.queues()).append('\n');
         }
+        postgres.values().forEach(p -> out.append("source ").append(p.name()).append(": postgres ").append(p.redactedUrl())
+                .append(p.password().isPresent() ? " (password set)" : "").append(", every ").append(Durations.format(p.interval()))
+                .append(p.statements().isPresent() ? ", pg_stat_statements" : "")
+                .append(p.queries().isEmpty() ? "" : ", " + p.queries().size() + " custom queries").append('\n'));
         return out.toString();
     }
 }
