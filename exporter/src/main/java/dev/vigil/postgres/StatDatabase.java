@@ -24,7 +24,7 @@ final class StatDatabase implements ViewRead {
 
     private record Column(String name, int sinceMajor, Kind kind, String help) {
         String select() {
-            return kind == Kind.TIMESTAMP ? "EXTRACT(EPOCH FROM " + name + ")::float8" : name;
+            return kind == Kind.TIMESTAMP ? "EXTRACT(EPOCH FROM " + name + ")::float8 AS " + name : name;
         }
 
         FamilyBuilder family() {

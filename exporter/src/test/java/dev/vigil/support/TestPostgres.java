@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoublePredicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -123,6 +124,22 @@ public final class TestPostgres implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
+    /**
+     * Vigil's config for this server as an entry under {@code postgres:}, connecting as the monitoring role,
+     * polling every 200 ms (database sizes too). Further keys of the entry may follow, indented four spaces.
+     */
+    public String sourceYaml(String server, String database) {
+        return """
+                  %s:
+                    url: %s
+                    user: %s
+                    password: %s
+                    interval: 200ms
+                    timeout: 5s
+                    size_interval: 200ms
+                """.formatted(server, jdbcUrl(database), MONITOR_ROLE, MONITOR_PASSWORD);
+    }
+
     /** Creates a database of the test's own, so counters read there move only by what the test does. */
     public String createDatabase(String prefix) {
         String name = prefix + "_" + Long.toString(System.nanoTime(), 36);
@@ -164,6 +181,23 @@ public final class TestPostgres implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads a number in fresh sessions until it meets the condition: PostgreSQL publishes statistics a little
+     * after the fact (the stats collector before 15, at transaction end or idle from 15).
+     */
+    public double awaitNumber(String database, String sql, DoublePredicate condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        double value = queryNumber(database, sql);
+        while (!condition.test(value)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("still " + value + " after 15 s: " + sql);
+            }
+            RunningExporter.sleep(50);
+            value = queryNumber(database, sql);
+        }
+        return value;
     }
 
     @Override
