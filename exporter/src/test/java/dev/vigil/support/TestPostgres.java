@@ -83,6 +83,45 @@ public final class TestPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a streaming replica of this server: a copy of its data directory taken while it is stopped (the
+     * binaries have no pg_basebackup), following it through the replication slot {@code replica}.
+     */
+    public TestPostgres startReplica() {
+        try {
+            execute("SELECT pg_create_physical_replication_slot('replica', true)");
+            stopServer();
+            TestPostgres replica = new TestPostgres(version, binary, serverConfig);
+            copyData(dataDirectory, replica.dataDirectory);
+            Files.writeString(replica.dataDirectory.resolve("standby.signal"), "");
+            Files.writeString(replica.dataDirectory.resolve("postgresql.auto.conf"), "primary_conninfo = 'host=127.0.0.1 port="
+                    + port + " user=postgres application_name=replica'\nprimary_slot_name = 'replica'\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+            startServer();
+            replica.startServer();
+            return replica;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void copyData(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) paths::iterator) {
+                String name = source.getFileName().toString();
+                if (name.equals("postmaster.pid") || name.equals("epg-lock")) {
+                    continue;
+                }
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
     public void startServer() {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
