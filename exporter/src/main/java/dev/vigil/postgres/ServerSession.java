@@ -65,14 +65,17 @@ final class ServerSession {
         backoff = Duration.ZERO;
     }
 
-    /** After a failed poll: drops the connection unless only a statement failed, and backs off before the next. */
+    /**
+     * After a failed poll: keeps the connection when only a statement failed on it (a timeout, a missing
+     * privilege); otherwise drops it and backs off before opening the next.
+     */
     void pollFailed(PollException failure) {
         if (connection == null && System.nanoTime() < retryAtNanos) {
             return; // the poll failed because we are still waiting: that must not lengthen the wait
         }
-        boolean statementOnly = failure.reason() == PollErrorReason.QUERY || failure.reason() == PollErrorReason.DATA
-                || (failure.reason() == PollErrorReason.TIMEOUT && connection != null && isOpen(connection));
-        if (statementOnly && connection != null) {
+        boolean statementOnly = connection != null && isOpen(connection)
+                && failure.reason() != PollErrorReason.CONNECTION && failure.reason() != PollErrorReason.INTERNAL;
+        if (statementOnly) {
             return;
         }
         close();
