@@ -22,7 +22,7 @@ final class Replication implements ViewRead {
             SELECT pg_is_in_recovery() AS replica,
                    CASE WHEN NOT pg_is_in_recovery() THEN NULL
                         WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-                        ELSE GREATEST(0, EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()))
+                        ELSE EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp())
                    END::float8 AS lag_seconds,
                    (SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming') AS receiving""";
 
@@ -47,8 +47,8 @@ final class Replication implements ViewRead {
             replica.add(isReplica ? 1 : 0, server);
             if (isReplica) {
                 double seconds = rs.getDouble("lag_seconds");
-                if (!rs.wasNull()) { // null until the replica has replayed a transaction
-                    lag.add(seconds, server);
+                if (!rs.wasNull()) { // null while behind but with no transaction replayed since the replica started
+                    lag.add(Math.max(0, seconds), server); // below 0 only when the primary's clock is ahead of ours
                 }
                 receiving.add(rs.getLong("receiving") > 0 ? 1 : 0, server);
             }

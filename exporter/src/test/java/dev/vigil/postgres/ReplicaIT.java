@@ -22,6 +22,8 @@ class ReplicaIT {
             String yaml = "postgres:\n" + primary.sourceYaml("primary", "postgres") + replica.sourceYaml("replica", "postgres");
             try (RunningExporter vigil = RunningExporter.start(yaml)) {
                 primary.execute("CREATE TABLE tick (at timestamptz)", "INSERT INTO tick VALUES (now())");
+                // Lag is measured from the last replayed transaction: wait until the replica has replayed one.
+                replica.awaitNumber("postgres", "SELECT (pg_last_xact_replay_timestamp() IS NOT NULL)::int", n -> n == 1);
                 Scrape caughtUp = vigil.awaitScrape(Duration.ofSeconds(15),
                         s -> s.value("pg_replication_lag_seconds", "server", "replica").orElse(-1.0) == 0.0);
                 assertThat(caughtUp.require("pg_up", "server", "primary")).isEqualTo(1.0);
