@@ -12,4 +12,14 @@ public final class PollException extends RuntimeException {
     public PollErrorReason reason() {
         return reason;
     }
+
+    /** An error's message followed by its cause's when that adds something, for the status page and the log. */
+    public static String describe(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            message = message + ": " + cause.getMessage();
+        }
+        return message;
+    }
 }

@@ -19,24 +19,24 @@ final class CustomQueries implements ViewRead {
     private static final Logger LOG = Logger.getLogger(CustomQueries.class.getName());
 
     /** One query with its last outcome. */
-    private static final class Scheduled {
+    private static final class LastRun {
         final CustomQuery query;
         List<MetricSnapshot> last = List.of();
         boolean up = true;
         long ranAtNanos;
         boolean ranOnce;
 
-        Scheduled(CustomQuery query) {
+        LastRun(CustomQuery query) {
             this.query = query;
         }
     }
 
     private final String server;
-    private final List<Scheduled> queries = new ArrayList<>();
+    private final List<LastRun> queries = new ArrayList<>();
 
     CustomQueries(String server, List<CustomQueryConfig> configs) {
         this.server = server;
-        configs.forEach(c -> queries.add(new Scheduled(new CustomQuery(server, c))));
+        configs.forEach(c -> queries.add(new LastRun(new CustomQuery(server, c))));
     }
 
     @Override
@@ -44,7 +44,7 @@ final class CustomQueries implements ViewRead {
         FamilyBuilder up = FamilyBuilder.gauge("pg_custom_query_up",
                 "1 when the custom query's last run succeeded, 0 when it failed (its series are then left out)", "server", "query");
         List<MetricSnapshot> out = new ArrayList<>();
-        for (Scheduled q : queries) {
+        for (LastRun q : queries) {
             if (!q.ranOnce || System.nanoTime() - q.ranAtNanos >= q.query.config().interval().toNanos()) {
                 run(q, connection);
             }
@@ -55,7 +55,7 @@ final class CustomQueries implements ViewRead {
         return out;
     }
 
-    private void run(Scheduled q, Connection connection) throws SQLException {
+    private void run(LastRun q, Connection connection) throws SQLException {
         q.ranOnce = true;
         q.ranAtNanos = System.nanoTime();
         try {

@@ -21,7 +21,7 @@ final class PostgresErrors {
         if (e instanceof PollException p) {
             return p;
         }
-        return new PollException(reason(e), "postgres " + server + ": " + Redaction.redactUrl(describe(e)), e);
+        return new PollException(reason(e), "postgres " + server + ": " + Redaction.redactUrl(PollException.describe(e)), e);
     }
 
     /** True when the session is gone (so the connection must be reopened), as opposed to one statement failing. */
@@ -43,14 +43,5 @@ final class PostgresErrors {
             return PollErrorReason.CONNECTION; // unreachable, shut down, restarting, out of connection slots
         }
         return e instanceof SQLException ? PollErrorReason.QUERY : PollErrorReason.INTERNAL;
-    }
-
-    private static String describe(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        Throwable cause = e.getCause();
-        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
-            message = message + ": " + cause.getMessage();
-        }
-        return message;
     }
 }

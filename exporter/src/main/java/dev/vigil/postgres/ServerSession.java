@@ -40,10 +40,10 @@ final class ServerSession {
         if (connection != null) {
             return connection;
         }
-        long waitNanos = retryAtNanos - System.nanoTime();
-        if (!backoff.isZero() && waitNanos > 0) {
-            throw new PollException(PollErrorReason.CONNECTION, "postgres " + config.server() + ": not reconnecting for another "
-                    + Math.max(1, waitNanos / 1_000_000) + " ms after: " + lastFailure, null);
+        long waitNanos = waitNanos();
+        if (waitNanos > 0) {
+            throw new PollException(PollErrorReason.CONNECTION, lastFailure + " (next attempt to connect in "
+                    + Math.max(1, waitNanos / 1_000_000) + " ms)", null);
         }
         Connection opened = open();
         try {
@@ -70,7 +70,7 @@ final class ServerSession {
      * privilege); otherwise drops it and backs off before opening the next.
      */
     void pollFailed(PollException failure) {
-        if (connection == null && System.nanoTime() < retryAtNanos) {
+        if (connection == null && waitNanos() > 0) {
             return; // the poll failed because we are still waiting: that must not lengthen the wait
         }
         boolean statementOnly = connection != null && isOpen(connection)
@@ -130,6 +130,11 @@ final class ServerSession {
                 return v;
             }
         }
+    }
+
+    /** How long until the next attempt to connect may be made; 0 or less when it may be made now. */
+    private long waitNanos() {
+        return backoff.isZero() ? 0 : retryAtNanos - System.nanoTime();
     }
 
     private static boolean isOpen(Connection c) {

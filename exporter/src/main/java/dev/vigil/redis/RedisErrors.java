@@ -22,7 +22,7 @@ public final class RedisErrors {
         if (e instanceof PollException p) {
             return p;
         }
-        String text = Redaction.redactUrl(describe(e));
+        String text = Redaction.redactUrl(PollException.describe(e));
         PollErrorReason reason;
         if (e instanceof RedisCommandTimeoutException || e instanceof TimeoutException) {
             reason = PollErrorReason.TIMEOUT;
@@ -41,15 +41,6 @@ public final class RedisErrors {
 
     private static boolean isAuth(String text) {
         return text.contains("NOAUTH") || text.contains("WRONGPASS") || text.contains("NOPERM") || text.contains("invalid password");
-    }
-
-    private static String describe(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        Throwable cause = e.getCause();
-        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
-            message = message + ": " + cause.getMessage();
-        }
-        return message;
     }
 
     private static Throwable unwrap(Throwable e) {

@@ -115,6 +115,14 @@ class PostgresConfigTest {
                   primary:
                     pg_stat_statements: { enabled: true, top: 1000 }
                 """)).isEqualTo("vigil.yml:3: postgres.primary.pg_stat_statements.top: must be between 1 and 200, got 1000");
+        assertThat(error("""
+                bullmq:
+                  - { redis: main, name: postgres/primary }
+                redis:
+                  main: { url: "redis://127.0.0.1:6379" }
+                postgres:
+                  primary: { url: "jdbc:postgresql://db:5432/app" }
+                """)).isEqualTo("vigil.yml:2: bullmq[0].name: source name 'postgres/primary' is used twice; give each entry its own name:");
     }
 
     @Test

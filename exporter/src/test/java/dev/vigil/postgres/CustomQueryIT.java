@@ -2,30 +2,25 @@ package dev.vigil.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.support.EachPostgresVersion;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
 import dev.vigil.support.TestPostgres;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** The README's custom query on the application's own table, next to a broken one that must not spoil it. */
 class CustomQueryIT {
     private static final String SOURCE = "postgres/main";
 
-    @ParameterizedTest
-    @MethodSource("dev.vigil.support.TestPostgres#versions")
+    @EachPostgresVersion
     void rowsBecomeSeriesAndABrokenQueryFailsAlone(String version) throws Exception {
         TestPostgres pg = TestPostgres.shared(version);
         String db = pg.createDatabase("app");
-        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE conversations (id serial PRIMARY KEY, assistant_type text NOT NULL, status text NOT NULL)");
-            s.execute("INSERT INTO conversations (assistant_type, status) VALUES ('chat', 'active'), ('chat', 'active'), "
-                    + "('chat', 'active'), ('voice', 'active'), ('voice', 'active'), ('chat', 'closed'), ('voice', 'closed')");
-            s.execute("GRANT SELECT ON conversations TO " + TestPostgres.MONITOR_ROLE);
-        }
+        pg.executeIn(db,
+                "CREATE TABLE conversations (id serial PRIMARY KEY, assistant_type text NOT NULL, status text NOT NULL)",
+                "INSERT INTO conversations (assistant_type, status) VALUES ('chat', 'active'), ('chat', 'active'), "
+                        + "('chat', 'active'), ('voice', 'active'), ('voice', 'active'), ('chat', 'closed'), ('voice', 'closed')",
+                "GRANT SELECT ON conversations TO " + TestPostgres.MONITOR_ROLE);
         String yaml = "postgres:\n" + pg.sourceYaml("main", db) + """
                     queries:
                       - name: conversations
@@ -51,9 +46,7 @@ class CustomQueryIT {
             assertThat(s.hasFamily("broken_n")).isFalse();
             assertThat(s.require("vigil_source_up", "source", SOURCE)).isEqualTo(1.0);
 
-            try (Connection c = pg.connect(db); Statement st = c.createStatement()) {
-                st.execute("UPDATE conversations SET status = 'closed' WHERE assistant_type = 'voice'");
-            }
+            pg.executeIn(db, "UPDATE conversations SET status = 'closed' WHERE assistant_type = 'voice'");
             Scrape after = vigil.scrapeAfterNextPoll(SOURCE);
             assertThat(after.value("conversations_active", "server", "main", "assistant_type", "voice")).isEmpty();
             assertThat(after.require("conversations_active", "server", "main", "assistant_type", "chat")).isEqualTo(3.0);

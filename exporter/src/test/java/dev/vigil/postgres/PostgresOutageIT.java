@@ -2,13 +2,12 @@ package dev.vigil.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.support.EachPostgresVersion;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
 import dev.vigil.support.TestPostgres;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * PostgreSQL stops while Vigil runs and comes back: reported down, /metrics keeps answering, recovery without
@@ -18,8 +17,7 @@ class PostgresOutageIT {
     private static final String SOURCE = "postgres/main";
     private static final String VIGIL_CONNECTIONS = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'vigil'";
 
-    @ParameterizedTest
-    @MethodSource("dev.vigil.support.TestPostgres#versions")
+    @EachPostgresVersion
     void downThenUpAgainWithOneConnection(String version) {
         try (TestPostgres pg = TestPostgres.start(version, Map.of())) {
             try (RunningExporter vigil = RunningExporter.start("postgres:\n" + pg.sourceYaml("main", "postgres"))) {

@@ -2,20 +2,18 @@ package dev.vigil.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.support.EachPostgresVersion;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
 import dev.vigil.support.TestPostgres;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** A primary and its streaming replica, both served by one Vigil: is the replica behind, and by how much. */
 class ReplicaIT {
     private static final String REPLAY_BEHIND = "SELECT (pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn())::int";
 
-    @ParameterizedTest
-    @MethodSource("dev.vigil.support.TestPostgres#versions")
+    @EachPostgresVersion
     void lagIsZeroWhenCaughtUpAndGrowsWhileReplayIsPaused(String version) {
         try (TestPostgres primary = TestPostgres.start(version, Map.of());
              TestPostgres replica = primary.startReplica()) {

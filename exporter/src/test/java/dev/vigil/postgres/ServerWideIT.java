@@ -2,28 +2,22 @@ package dev.vigil.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.support.EachPostgresVersion;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
 import dev.vigil.support.TestPostgres;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** Connection limits, database sizes and replication on a primary, each equal to what the server says. */
 class ServerWideIT {
     private static final String SOURCE = "postgres/main";
 
-    @ParameterizedTest
-    @MethodSource("dev.vigil.support.TestPostgres#versions")
+    @EachPostgresVersion
     void settingsAndSizesEqualTheServers(String version) throws Exception {
         TestPostgres pg = TestPostgres.shared(version);
         String db = pg.createDatabase("sized");
-        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE blob AS SELECT g, repeat('x', 500) AS filler FROM generate_series(1, 5000) g");
-        }
+        pg.executeIn(db, "CREATE TABLE blob AS SELECT g, repeat('x', 500) AS filler FROM generate_series(1, 5000) g");
         try (RunningExporter vigil = RunningExporter.start("postgres:\n" + pg.sourceYaml("main", "postgres"))) {
             Scrape s = vigil.scrapeAfterNextPoll(SOURCE);
             assertThat(s.require("pg_settings_max_connections", "server", "main"))
@@ -42,8 +36,7 @@ class ServerWideIT {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("dev.vigil.support.TestPostgres#versions")
+    @EachPostgresVersion
     void aPrimaryWithAnAbandonedSlotShowsTheWalItKeeps(String version) throws Exception {
         TestPostgres pg = TestPostgres.shared(version);
         String slot = "vigil_abandoned_" + pg.major();

@@ -2,28 +2,23 @@ package dev.vigil.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.support.EachPostgresVersion;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
 import dev.vigil.support.TestPostgres;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** pg_stat_activity as on-call people read it: a transaction left open, and a session stuck behind its lock. */
 class StatActivityIT {
     private static final String SOURCE = "postgres/main";
 
-    @ParameterizedTest
-    @MethodSource("dev.vigil.support.TestPostgres#versions")
+    @EachPostgresVersion
     void aSessionIdleInTransactionMakesTheOldestTransactionAgeGrowAndBlocksAnother(String version) throws Exception {
         TestPostgres pg = TestPostgres.shared(version);
         String db = pg.createDatabase("activity");
-        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE job (id int PRIMARY KEY, state text)");
-            s.execute("INSERT INTO job VALUES (1, 'new')");
-        }
+        pg.executeIn(db, "CREATE TABLE job (id int PRIMARY KEY, state text)", "INSERT INTO job VALUES (1, 'new')");
         try (RunningExporter vigil = RunningExporter.start("postgres:\n" + pg.sourceYaml("main", "postgres"))) {
             Connection forgotten = pg.connect(db);
             forgotten.setAutoCommit(false);

@@ -2,6 +2,7 @@ package dev.vigil.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.support.EachPostgresVersion;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
 import dev.vigil.support.TestPostgres;
@@ -13,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * pg_stat_database as Prometheus sees it, compared with what the server itself says, in each PostgreSQL
@@ -32,8 +31,7 @@ class StatDatabaseIT {
         return s.require(metric, "server", "main", "datname", db);
     }
 
-    @ParameterizedTest
-    @MethodSource("dev.vigil.support.TestPostgres#versions")
+    @EachPostgresVersion
     void openingConnectionsMovesNumbackendsAndActivityCountsByThatMany(String version) {
         TestPostgres pg = TestPostgres.shared(version);
         String db = pg.createDatabase("conns");
@@ -59,15 +57,11 @@ class StatDatabaseIT {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("dev.vigil.support.TestPostgres#versions")
+    @EachPostgresVersion
     void aRealDeadlockCountsExactlyOnce(String version) throws Exception {
         TestPostgres pg = TestPostgres.shared(version);
         String db = pg.createDatabase("deadlock");
-        try (Connection setup = pg.connect(db); Statement s = setup.createStatement()) {
-            s.execute("CREATE TABLE account (id int PRIMARY KEY, balance int)");
-            s.execute("INSERT INTO account VALUES (1, 100), (2, 100)");
-        }
+        pg.executeIn(db, "CREATE TABLE account (id int PRIMARY KEY, balance int)", "INSERT INTO account VALUES (1, 100), (2, 100)");
         String serverSays = "SELECT deadlocks FROM pg_stat_database WHERE datname = '" + db + "'";
         try (RunningExporter vigil = vigil(pg)) {
             double server = pg.queryNumber("postgres", serverSays);
@@ -126,22 +120,18 @@ class StatDatabaseIT {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("dev.vigil.support.TestPostgres#versions")
+    @EachPostgresVersion
     void readingATableRaisesBlocksHit(String version) throws Exception {
         TestPostgres pg = TestPostgres.shared(version);
         String db = pg.createDatabase("reads");
-        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
-            // No autovacuum: its reads would move the counter too.
-            s.execute("CREATE TABLE item WITH (autovacuum_enabled = false) AS SELECT g AS id FROM generate_series(1, 10000) g");
-        }
+        // No autovacuum: its reads would move the counter too.
+        pg.executeIn(db,
+                "CREATE TABLE item WITH (autovacuum_enabled = false) AS SELECT g AS id FROM generate_series(1, 10000) g");
         String serverSays = "SELECT blks_hit FROM pg_stat_database WHERE datname = '" + db + "'";
         try (RunningExporter vigil = vigil(pg)) {
             double before = agreed(vigil, pg, "pg_stat_database_blks_hit_total", db, serverSays);
 
-            try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
-                s.executeQuery("SELECT sum(id) FROM item").close();
-            }
+            pg.executeIn(db, "SELECT sum(id) FROM item");
             pg.awaitNumber("postgres", serverSays, n -> n > before);
             double after = agreed(vigil, pg, "pg_stat_database_blks_hit_total", db, serverSays);
             assertThat(after).isGreaterThan(before);
@@ -154,14 +144,11 @@ class StatDatabaseIT {
                 == pg.queryNumber("postgres", serverSql)).require(metric, "server", "main", "datname", db);
     }
 
-    @ParameterizedTest
-    @MethodSource("dev.vigil.support.TestPostgres#versions")
+    @EachPostgresVersion
     void everyColumnOfTheServersVersionAndNoOther(String version) throws Exception {
         TestPostgres pg = TestPostgres.shared(version);
         String db = pg.createDatabase("columns");
-        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_stat_reset()"); // sets stats_reset, which is empty until a first reset
-        }
+        pg.executeIn(db, "SELECT pg_stat_reset()"); // sets stats_reset, which is empty until a first reset
         String resetSql = "SELECT EXTRACT(EPOCH FROM stats_reset) FROM pg_stat_database WHERE datname = '" + db + "'";
         try (RunningExporter vigil = vigil(pg)) {
             pg.awaitNumber("postgres", resetSql, n -> n > 0);

@@ -2,6 +2,7 @@ package dev.vigil.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.support.EachPostgresVersion;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
 import dev.vigil.support.TestPostgres;
@@ -9,26 +10,19 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** The opt-in pg_stat_statements read: the statements that cost the most, and a clear error when it is not installed. */
 class StatStatementsIT {
     private static final String SOURCE = "postgres/main";
 
-    @ParameterizedTest
-    @MethodSource("dev.vigil.support.TestPostgres#versions")
+    @EachPostgresVersion
     void theCostliestStatementIsReportedWithItsCallsAndText(String version) throws Exception {
         TestPostgres pg = TestPostgres.shared(version);
         String db = pg.createDatabase("statements");
-        pg.connect(db).createStatement().execute("CREATE EXTENSION pg_stat_statements");
-        // The shared server's earlier tests made statements of their own: start the ranking afresh.
-        pg.connect(db).createStatement().execute("SELECT pg_stat_statements_reset()");
-        try (Connection app = pg.connect(db); Statement s = app.createStatement()) {
-            for (int i = 0; i < 3; i++) {
-                s.execute("SELECT pg_sleep(0.2) AS slow_report");
-            }
-        }
+        // The shared server's earlier tests made statements of their own: the ranking starts afresh.
+        pg.executeIn(db, "CREATE EXTENSION pg_stat_statements", "SELECT pg_stat_statements_reset()");
+        String slow = "SELECT pg_sleep(0.2) AS slow_report";
+        pg.executeIn(db, slow, slow, slow);
         String queryId;
         try (Connection c = pg.connect(db); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT queryid::text FROM pg_stat_statements WHERE query LIKE '%slow_report%' "
@@ -51,8 +45,7 @@ class StatStatementsIT {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("dev.vigil.support.TestPostgres#versions")
+    @EachPostgresVersion
     void enabledButNotInstalledFailsThePollAndSaysWhatToDo(String version) {
         TestPostgres pg = TestPostgres.shared(version);
         String db = pg.createDatabase("nostatements");

@@ -199,7 +199,12 @@ public final class TestPostgres implements AutoCloseable {
 
     /** Runs statements one by one in the {@code postgres} database as superuser, in a session of its own. */
     public void execute(String... sql) {
-        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres") + "?user=postgres");
+        executeIn("postgres", sql);
+    }
+
+    /** Runs statements one by one in this database as superuser, in a session of its own, as an application would. */
+    public void executeIn(String database, String... sql) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(database) + "?user=postgres");
              Statement s = c.createStatement()) {
             for (String one : sql) {
                 s.execute(one);
