@@ -2,12 +2,14 @@ package dev.vigil;
 
 import dev.vigil.bullmq.BullmqSource;
 import dev.vigil.config.BullmqConfig;
+import dev.vigil.config.PostgresConfig;
 import dev.vigil.config.RedisConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.http.HttpApi;
 import dev.vigil.poll.PollEngine;
 import dev.vigil.poll.Source;
 import dev.vigil.poll.SourceCollector;
+import dev.vigil.postgres.PostgresSource;
 import dev.vigil.redis.RedisEndpoint;
 import dev.vigil.trace.ExemplarSpans;
 import dev.vigil.trace.Tracing;
@@ -99,6 +101,9 @@ public final class ExporterVerticle extends VerticleBase {
         List<Source> sources = new ArrayList<>();
         for (BullmqConfig b : config.bullmq()) {
             sources.add(new BullmqSource(b, redis.get(b.redis()), vertx, tracing));
+        }
+        for (PostgresConfig p : config.postgres().values()) {
+            sources.add(new PostgresSource(p, vertx));
         }
         return sources;
     }

@@ -23,7 +23,8 @@ public final class Main {
     private static final String USAGE = """
             Usage: java -jar vigil-exporter.jar [options]
 
-            Vigil polls BullMQ queues in Redis and serves them to Prometheus on /metrics.
+            Vigil polls BullMQ queues in Redis, and PostgreSQL servers, and serves them to
+            Prometheus on /metrics.
             With no options it listens on 0.0.0.0:9740 and reads queues under the prefix
             'bull' from redis://127.0.0.1:6379.
 

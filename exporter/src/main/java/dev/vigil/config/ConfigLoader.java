@@ -32,6 +32,7 @@ public final class ConfigLoader {
                 new ServerConfig("0.0.0.0", 9740),
                 Map.of("main", RedisConfig.defaults("main")),
                 List.of(BullmqConfig.defaults("main")),
+                Map.of(),
                 TracingConfig.OFF);
     }
 
@@ -61,17 +62,14 @@ public final class ConfigLoader {
                 : new ServerConfig("0.0.0.0", 9740);
 
         Map<String, RedisConfig> redis = new LinkedHashMap<>();
-        if (root.section("redis").isPresent()) {
-            YamlSection section = root.section("redis").get();
-            for (String redisName : section.keys()) {
-                YamlSection one = section.section(redisName)
-                        .orElseThrow(() -> section.error(redisName, "expected a mapping with at least url:"));
-                redis.put(redisName, RedisConfig.read(redisName, one));
-            }
+        for (Map.Entry<String, YamlSection> one : root.namedSections("redis", "with at least url:").entrySet()) {
+            redis.put(one.getKey(), RedisConfig.read(one.getKey(), one.getValue()));
         }
         List<YamlSection> bullmqSections = root.sectionList("bullmq");
         List<BullmqConfig> bullmq = new java.util.ArrayList<>();
         Set<String> names = new HashSet<>();
+        Map<String, PostgresConfig> postgres = readPostgres(root);
+        postgres.values().forEach(p -> names.add(p.name())); // a bullmq entry's name: may not take a PostgreSQL source's
         for (YamlSection section : bullmqSections) {
             BullmqConfig b = BullmqConfig.read(section, redis.keySet());
             if (!names.add(b.name())) {
@@ -83,6 +81,14 @@ public final class ConfigLoader {
                 ? TracingConfig.read(root.section("tracing").get())
                 : TracingConfig.OFF;
         root.finish();
-        return new VigilConfig(file, server, redis, bullmq, tracing);
+        return new VigilConfig(file, server, redis, bullmq, postgres, tracing);
+    }
+
+    private static Map<String, PostgresConfig> readPostgres(YamlSection root) throws ConfigException {
+        Map<String, PostgresConfig> postgres = new LinkedHashMap<>();
+        for (Map.Entry<String, YamlSection> one : root.namedSections("postgres", "with at least url:").entrySet()) {
+            postgres.put(one.getKey(), PostgresConfig.read(one.getKey(), one.getValue()));
+        }
+        return postgres;
     }
 }

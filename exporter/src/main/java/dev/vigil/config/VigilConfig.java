@@ -1,5 +1,7 @@
 package dev.vigil.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -9,10 +11,12 @@ public record VigilConfig(
         ServerConfig server,
         Map<String, RedisConfig> redis,
         List<BullmqConfig> bullmq,
+        Map<String, PostgresConfig> postgres,
         TracingConfig tracing) {
     public VigilConfig {
         redis = Map.copyOf(redis);
         bullmq = List.copyOf(bullmq);
+        postgres = Collections.unmodifiableMap(new LinkedHashMap<>(postgres)); // in file order, for the status page
     }
 
     /** A short human summary for {@code --check-config} and the start-up log line; no secrets. */
@@ -29,6 +33,10 @@ public record VigilConfig(
                     .append(", every ").append(Durations.format(b.interval()))
                     .append(b.discovers() ? ", discovering queues" : ", queues " + b.queues()).append('\n');
         }
+        postgres.values().forEach(p -> out.append("source ").append(p.name()).append(": postgres ").append(p.redactedUrl())
+                .append(p.password().isPresent() ? " (password set)" : "").append(", every ").append(Durations.format(p.interval()))
+                .append(p.statements().isPresent() ? ", pg_stat_statements" : "")
+                .append(p.queries().isEmpty() ? "" : ", " + p.queries().size() + " custom queries").append('\n'));
         if (tracing.enabled()) {
             out.append("tracing: OTLP ").append(tracing.protocol().orElse("(protocol from OTEL_*)")).append(" to ")
                     .append(tracing.endpoint().orElse("(endpoint from OTEL_*)")).append(", sample ratio ")

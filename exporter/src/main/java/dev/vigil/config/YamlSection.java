@@ -177,6 +177,18 @@ public final class YamlSection {
         return Optional.of(new YamlSection(file, qualify(key), mapping, env));
     }
 
+    /** A mapping from names the user chose to mappings, such as {@code redis:} or {@code postgres:}, in file order. */
+    public Map<String, YamlSection> namedSections(String key, String hint) throws ConfigException {
+        Map<String, YamlSection> out = new LinkedHashMap<>();
+        Optional<YamlSection> named = section(key);
+        if (named.isPresent()) {
+            for (String name : named.get().keys()) {
+                out.put(name, named.get().section(name).orElseThrow(() -> named.get().error(name, "expected a mapping " + hint)));
+            }
+        }
+        return out;
+    }
+
     /** A list of mappings, e.g. the {@code bullmq:} entries; a single mapping is accepted as a list of one. */
     public List<YamlSection> sectionList(String key) throws ConfigException {
         known.add(key);

@@ -1,7 +1,9 @@
 package dev.vigil.poll;
 
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Something Vigil reads on an interval. A source only knows how to read once; the {@link PollEngine}
@@ -20,6 +22,15 @@ public interface Source {
 
     /** Reads the source once. Completes with an immutable snapshot, or fails (preferably with a {@link PollException}). */
     Future<PollResult> poll();
+
+    /**
+     * Families published in place of the source's usual ones while its last poll has failed (a timeout
+     * included); none by default. A source whose users expect an explicit 0, such as PostgreSQL's
+     * {@code pg_up}, returns it here.
+     */
+    default List<MetricSnapshot> familiesWhenDown() {
+        return List.of();
+    }
 
     /** Releases connections; called once on shutdown. */
     Future<Void> close();

@@ -1,6 +1,8 @@
 package dev.vigil.poll;
 
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,8 +26,12 @@ public record SourceState(
         return new SourceState(true, true, Optional.of(r), Optional.of(at), seconds, Optional.of(at), Optional.empty());
     }
 
-    /** A failed poll drops the source's metrics: stale numbers from a source that is down would mislead. */
-    SourceState failed(String error, Instant at, double seconds) {
-        return new SourceState(true, false, Optional.empty(), Optional.of(at), seconds, lastSuccess, Optional.of(error));
+    /**
+     * A failed poll drops the source's metrics: stale numbers from a source that is down would mislead. Only
+     * what the source says about itself while down ({@link Source#familiesWhenDown()}) stays.
+     */
+    SourceState failed(String error, Instant at, double seconds, List<MetricSnapshot> whenDown) {
+        Optional<PollResult> shown = whenDown.isEmpty() ? Optional.empty() : Optional.of(new PollResult(whenDown, ""));
+        return new SourceState(true, false, shown, Optional.of(at), seconds, lastSuccess, Optional.of(error));
     }
 }

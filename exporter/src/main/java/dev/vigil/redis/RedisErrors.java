@@ -22,7 +22,7 @@ public final class RedisErrors {
         if (e instanceof PollException p) {
             return p;
         }
-        String text = Redaction.redactUrl(describe(e));
+        String text = Redaction.redactUrl(PollException.describe(e));
         if (tlsFailure(e)) {
             text = "TLS handshake failed (check tls.ca_file and the server's certificate, or tls.cert_file/key_file"
                     + " when the server asks for a client certificate): " + text;
@@ -60,17 +60,6 @@ public final class RedisErrors {
 
     private static boolean isAuth(String text) {
         return text.contains("NOAUTH") || text.contains("WRONGPASS") || text.contains("NOPERM") || text.contains("invalid password");
-    }
-
-    /** The message with the distinct messages of its causes, so the root cause is visible on one line. */
-    private static String describe(Throwable e) {
-        StringBuilder message = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-            if (cause.getMessage() != null && message.indexOf(cause.getMessage()) < 0) {
-                message.append(": ").append(cause.getMessage());
-            }
-        }
-        return message.toString();
     }
 
     private static Throwable unwrap(Throwable e) {
