@@ -103,7 +103,7 @@ public final class ExporterVerticle extends VerticleBase {
             sources.add(new BullmqSource(b, redis.get(b.redis()), vertx, tracing));
         }
         for (PostgresConfig p : config.postgres().values()) {
-            sources.add(new PostgresSource(p, vertx));
+            sources.add(new PostgresSource(p, vertx, tracing));
         }
         return sources;
     }

@@ -34,8 +34,11 @@ final class CustomQueries implements ViewRead {
     private final String server;
     private final List<LastRun> queries = new ArrayList<>();
 
-    CustomQueries(String server, List<CustomQueryConfig> configs) {
+    private final SqlSpans spans;
+
+    CustomQueries(String server, List<CustomQueryConfig> configs, SqlSpans spans) {
         this.server = server;
+        this.spans = spans;
         configs.forEach(c -> queries.add(new LastRun(new CustomQuery(server, c))));
     }
 
@@ -59,7 +62,7 @@ final class CustomQueries implements ViewRead {
         q.ranOnce = true;
         q.ranAtNanos = System.nanoTime();
         try {
-            q.last = q.query.run(connection);
+            q.last = spans.run(null, q.query.config().sql(), () -> q.query.run(connection));
             if (!q.up) {
                 LOG.info("postgres " + server + ": custom query '" + q.query.name() + "' works again");
             }

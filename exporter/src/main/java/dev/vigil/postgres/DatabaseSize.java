@@ -22,6 +22,11 @@ final class DatabaseSize implements ViewRead {
     }
 
     @Override
+    public String collection() {
+        return "pg_database";
+    }
+
+    @Override
     public List<MetricSnapshot> read(Connection connection, ServerVersion version) throws SQLException {
         FamilyBuilder size = FamilyBuilder.gauge("pg_database_size_bytes",
                 "Disk space used by the database, from pg_database_size(); read every size_interval", "server", "datname");

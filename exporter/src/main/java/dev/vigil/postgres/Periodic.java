@@ -19,6 +19,11 @@ final class Periodic implements ViewRead {
     }
 
     @Override
+    public String collection() {
+        return read.collection();
+    }
+
+    @Override
     public List<MetricSnapshot> read(Connection connection, ServerVersion version) throws SQLException {
         if (last == null || System.nanoTime() - readAtNanos >= interval.toNanos()) {
             last = read.read(connection, version);

@@ -13,6 +13,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.net.URI;
+import dev.vigil.trace.Tracing;
+import io.opentelemetry.context.Context;
 
 /**
  * One PostgreSQL server. Each poll runs every read on the server's one connection, on a worker thread (JDBC
@@ -24,11 +27,13 @@ public final class PostgresSource implements Source {
     private final Vertx vertx;
     private final ServerSession session;
     private final List<ViewRead> reads = new ArrayList<>();
+    private final SqlSpans spans;
 
-    public PostgresSource(PostgresConfig config, Vertx vertx) {
+    public PostgresSource(PostgresConfig config, Vertx vertx, Tracing tracing) {
         this.config = config;
         this.vertx = vertx;
         this.session = new ServerSession(config);
+        this.spans = sqlSpans(config, tracing);
         String server = config.server();
         reads.add(new StatDatabase(server, config.maxDatabases()));
         reads.add(new StatActivity(server, config.maxDatabases()));
@@ -38,7 +43,7 @@ public final class PostgresSource implements Source {
         reads.add(new Periodic(new DatabaseSize(server, config.maxDatabases()), config.sizeInterval()));
         config.statements().ifPresent(s -> reads.add(new StatStatements(server, s)));
         if (!config.queries().isEmpty()) {
-            reads.add(new CustomQueries(server, config.queries()));
+            reads.add(new CustomQueries(server, config.queries(), spans));
         }
     }
 
@@ -65,7 +70,20 @@ public final class PostgresSource implements Source {
     @Override
     public Future<PollResult> poll() {
         // Not ordered: one server's slow poll must not hold up another's; the engine never overlaps one source's polls.
-        return vertx.executeBlocking(this::readAll, false);
+        Context poll = Context.current(); // the engine's poll span, current only during this call
+        return vertx.executeBlocking(() -> readAll(poll), false);
+    }
+
+    /** Where the server is, for the spans: from the JDBC URL (jdbc:postgresql://host:port/database?...). */
+    private static SqlSpans sqlSpans(PostgresConfig config, Tracing tracing) {
+        try {
+            URI uri = URI.create(config.url().substring("jdbc:".length()));
+            String path = uri.getPath();
+            String database = path == null || path.length() <= 1 ? null : path.substring(1);
+            return new SqlSpans(tracing, database, uri.getHost() == null ? "" : uri.getHost(), uri.getPort());
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            return new SqlSpans(tracing, null, "", -1);
+        }
     }
 
     @Override
@@ -84,13 +102,16 @@ public final class PostgresSource implements Source {
     }
 
     /** Synchronized: polls run one at a time but on changing worker threads, and close() must wait for a running one. */
-    private synchronized PollResult readAll() {
+    private synchronized PollResult readAll(Context poll) {
+        spans.under(poll);
         try {
             Connection connection = session.connection();
             ServerVersion version = session.version();
             List<MetricSnapshot> families = new ArrayList<>();
             for (ViewRead read : reads) {
-                families.addAll(read.read(connection, version));
+                families.addAll(read.collection() == null
+                        ? read.read(connection, version)
+                        : spans.run(read.collection(), null, () -> read.read(connection, version)));
             }
             families.add(up(true));
             session.pollSucceeded();

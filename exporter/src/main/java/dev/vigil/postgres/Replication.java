@@ -33,6 +33,11 @@ final class Replication implements ViewRead {
     }
 
     @Override
+    public String collection() {
+        return "pg_stat_wal_receiver";
+    }
+
+    @Override
     public List<MetricSnapshot> read(Connection connection, ServerVersion version) throws SQLException {
         FamilyBuilder replica = FamilyBuilder.gauge("pg_replication_is_replica",
                 "1 when the server is a replica (pg_is_in_recovery()), else 0", "server");

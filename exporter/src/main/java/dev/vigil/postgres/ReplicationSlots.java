@@ -29,6 +29,11 @@ final class ReplicationSlots implements ViewRead {
     }
 
     @Override
+    public String collection() {
+        return "pg_replication_slots";
+    }
+
+    @Override
     public List<MetricSnapshot> read(Connection connection, ServerVersion version) throws SQLException {
         FamilyBuilder retained = FamilyBuilder.gauge("pg_replication_slot_retained_wal_bytes",
                 "WAL kept for the slot: current WAL position minus pg_replication_slots.restart_lsn; absent while the slot reserves none",

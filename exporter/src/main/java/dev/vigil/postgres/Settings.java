@@ -34,6 +34,11 @@ final class Settings implements ViewRead {
     }
 
     @Override
+    public String collection() {
+        return "pg_settings";
+    }
+
+    @Override
     public List<MetricSnapshot> read(Connection connection, ServerVersion version) throws SQLException {
         List<MetricSnapshot> out = new ArrayList<>();
         try (Statement s = connection.createStatement();

@@ -50,6 +50,11 @@ final class StatActivity implements ViewRead {
     }
 
     @Override
+    public String collection() {
+        return "pg_stat_activity";
+    }
+
+    @Override
     public List<MetricSnapshot> read(Connection connection, ServerVersion version) throws SQLException {
         Map<String, PerDatabase> databases = new LinkedHashMap<>();
         try (PreparedStatement s = connection.prepareStatement(SQL)) {

@@ -82,6 +82,11 @@ final class StatDatabase implements ViewRead {
     }
 
     @Override
+    public String collection() {
+        return "pg_stat_database";
+    }
+
+    @Override
     public List<MetricSnapshot> read(Connection connection, ServerVersion version) throws SQLException {
         List<Column> columns = COLUMNS.stream().filter(c -> version.atLeast(c.sinceMajor())).toList();
         List<FamilyBuilder> families = columns.stream().map(Column::family).toList();

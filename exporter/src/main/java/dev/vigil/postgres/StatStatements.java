@@ -41,6 +41,11 @@ final class StatStatements implements ViewRead {
     }
 
     @Override
+    public String collection() {
+        return "pg_stat_statements";
+    }
+
+    @Override
     public List<MetricSnapshot> read(Connection connection, ServerVersion version) throws SQLException {
         String[] labels = {"server", "datname", "user", "queryid"};
         FamilyBuilder calls = FamilyBuilder.counter("pg_stat_statements_calls",

@@ -11,4 +11,9 @@ import java.util.List;
  */
 interface ViewRead {
     List<MetricSnapshot> read(Connection connection, ServerVersion version) throws SQLException;
+
+    /** The view or catalog read, named on the read's span; null when the read makes spans of its own. */
+    default String collection() {
+        return null;
+    }
 }

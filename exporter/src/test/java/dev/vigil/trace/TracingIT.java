@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.support.OtlpReceiver;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
+import dev.vigil.support.TestPostgres;
 import dev.vigil.support.TestRedis;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
@@ -69,6 +70,39 @@ class TracingIT {
                 otlp.await(Duration.ofSeconds(10), r -> r.traceId().equals(exemplarTrace) && r.span().getName().equals("vigil.poll"));
                 assertThat(polls.size()).isPositive();
             }
+        }
+    }
+
+    @Test
+    void postgresStatementsAreClientSpansWithTheirLiteralsMasked() throws Exception {
+        TestPostgres pg = TestPostgres.shared(TestPostgres.versions().get(0));
+        String db = pg.createDatabase("traced");
+        pg.executeIn(db, "CREATE TABLE conversations (assistant_type text, status text)",
+                "GRANT SELECT ON conversations TO " + TestPostgres.MONITOR_ROLE);
+        try (OtlpReceiver otlp = new OtlpReceiver();
+             RunningExporter vigil = RunningExporter.start("postgres:\n" + pg.sourceYaml("main", db) + """
+                         queries:
+                           - name: conversations
+                             sql: SELECT assistant_type, count(*) AS active FROM conversations WHERE status = 'active' AND 1.5 > 0 GROUP BY 1
+                             columns: { assistant_type: label, active: gauge }
+                     tracing:
+                       endpoint: %s
+                       protocol: http/protobuf
+                     """.formatted(otlp.httpEndpoint()))) {
+            OtlpReceiver.Received view = otlp.await(Duration.ofSeconds(20), r -> r.span().getName().equals("SELECT pg_stat_database"));
+            assertThat(view.span().getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
+            assertThat(view.attribute("db.system.name")).isEqualTo("postgresql");
+            assertThat(view.attribute("db.operation.name")).isEqualTo("SELECT");
+            assertThat(view.attribute("db.collection.name")).isEqualTo("pg_stat_database");
+            assertThat(view.attribute("db.namespace")).isEqualTo(db);
+            OtlpReceiver.Received poll = otlp.await(Duration.ofSeconds(10), r -> r.spanId().equals(view.parentSpanId()));
+            assertThat(poll.span().getName()).isEqualTo("vigil.poll");
+            assertThat(poll.attribute("vigil.source.kind")).isEqualTo("postgres");
+
+            OtlpReceiver.Received custom = otlp.await(Duration.ofSeconds(10), r -> r.attribute("db.query.text") != null);
+            assertThat(custom.attribute("db.query.text"))
+                    .isEqualTo("SELECT assistant_type, count(*) AS active FROM conversations WHERE status = ? AND ? > ? GROUP BY ?");
+            vigil.scrape();
         }
     }
 
