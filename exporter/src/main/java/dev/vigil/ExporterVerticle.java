@@ -1,6 +1,8 @@
 package dev.vigil;
 
 import dev.vigil.bullmq.BullmqSource;
+import dev.vigil.cache.AppCacheSource;
+import dev.vigil.cache.RedisInfoSource;
 import dev.vigil.config.BullmqConfig;
 import dev.vigil.config.RedisConfig;
 import dev.vigil.config.VigilConfig;
@@ -69,6 +71,7 @@ public final class ExporterVerticle extends VerticleBase {
         PrometheusRegistry prometheus = new PrometheusRegistry();
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus, io.micrometer.core.instrument.Clock.SYSTEM);
         bindJvmMetrics();
+        redis.values().forEach(e -> e.ownLookups().bindTo(meters));
         engine = new PollEngine(vertx, sources(), meters, new Random());
         prometheus.register(new SourceCollector(engine, version));
 
@@ -92,6 +95,8 @@ public final class ExporterVerticle extends VerticleBase {
         for (BullmqConfig b : config.bullmq()) {
             sources.add(new BullmqSource(b, redis.get(b.redis()), vertx));
         }
+        config.cache().redisInfo().forEach(r -> sources.add(new RedisInfoSource(config.cache(), redis.get(r), vertx)));
+        config.cache().appByRedis().forEach((r, caches) -> sources.add(new AppCacheSource(config.cache(), caches, redis.get(r), vertx)));
         return sources;
     }
 

@@ -38,7 +38,7 @@ public final class BullmqSource implements Source {
         this.redis = redis;
         this.vertx = vertx;
         this.discovery = new QueueDiscovery(config.prefix());
-        this.reader = new QueueStateReader(config.prefix());
+        this.reader = new QueueStateReader(config.prefix(), redis.ownLookups());
         if (!config.discovers()) {
             queues = config.queues().stream().map(n -> new QueueRef(config.prefix(), n)).sorted().toList();
         }

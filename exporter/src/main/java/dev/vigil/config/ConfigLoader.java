@@ -31,7 +31,8 @@ public final class ConfigLoader {
         return new VigilConfig("built-in defaults",
                 new ServerConfig("0.0.0.0", 9740),
                 Map.of("main", RedisConfig.defaults("main")),
-                List.of(BullmqConfig.defaults("main")));
+                List.of(BullmqConfig.defaults("main")),
+                CacheConfig.NONE);
     }
 
     public VigilConfig load(Path file) throws ConfigException {
@@ -78,7 +79,13 @@ public final class ConfigLoader {
             }
             bullmq.add(b);
         }
+        CacheConfig cache = root.section("cache").isPresent() ? CacheConfig.read(root.section("cache").get(), redis.keySet()) : CacheConfig.NONE;
+        for (String sourceName : cache.sourceNames()) {
+            if (!names.add(sourceName)) {
+                throw root.error("cache", "source name '" + sourceName + "' is already used by a bullmq entry; rename that entry");
+            }
+        }
         root.finish();
-        return new VigilConfig(file, server, redis, bullmq);
+        return new VigilConfig(file, server, redis, bullmq, cache);
     }
 }

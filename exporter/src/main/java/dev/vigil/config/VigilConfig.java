@@ -4,7 +4,12 @@ import java.util.List;
 import java.util.Map;
 
 /** The whole configuration, built once at start-up; the rest of the code sees only these records. */
-public record VigilConfig(String origin, ServerConfig server, Map<String, RedisConfig> redis, List<BullmqConfig> bullmq) {
+public record VigilConfig(
+        String origin,
+        ServerConfig server,
+        Map<String, RedisConfig> redis,
+        List<BullmqConfig> bullmq,
+        CacheConfig cache) {
     public VigilConfig {
         redis = Map.copyOf(redis);
         bullmq = List.copyOf(bullmq);
@@ -24,6 +29,7 @@ public record VigilConfig(String origin, ServerConfig server, Map<String, RedisC
                     .append(", every ").append(Durations.format(b.interval()))
                     .append(b.discovers() ? ", discovering queues" : ", queues " + b.queues()).append('\n');
         }
+        out.append(cache.summary());
         return out.toString();
     }
 }

@@ -40,11 +40,20 @@ public final class FamilyBuilder {
         return new FamilyBuilder(Type.COUNTER, name, help, labelNames);
     }
 
+    /**
+     * Adds one sample. A label whose value is empty is left out of that sample, as Prometheus would drop it
+     * anyway: an optional label (a cache's {@code level}) then appears only where it was configured.
+     */
     public FamilyBuilder add(double value, String... labelValues) {
         if (labelValues.length != labelNames.length) {
             throw new IllegalArgumentException(name + " takes labels " + List.of(labelNames) + ", got " + List.of(labelValues));
         }
-        Labels labels = Labels.of(labelNames, labelValues);
+        Labels labels = Labels.EMPTY;
+        for (int i = 0; i < labelNames.length; i++) {
+            if (!labelValues[i].isEmpty()) {
+                labels = labels.add(labelNames[i], labelValues[i]);
+            }
+        }
         points.add(type == Type.GAUGE
                 ? new GaugeDataPointSnapshot(value, labels, null)
                 : new CounterDataPointSnapshot(value, labels, null, 0));

@@ -154,7 +154,7 @@ public final class PollEngine {
             errors.get(reason).increment();
             String error = Redaction.redactUrl(message);
             SourceState before = state;
-            state = state.failed(error, Instant.now(), seconds);
+            state = state.failed(error, Instant.now(), seconds, source.whileDown());
             if (before.up() || !before.polledOnce()) {
                 LOG.warning("source " + source.name() + " is down (" + reason.label() + "): " + error);
             }

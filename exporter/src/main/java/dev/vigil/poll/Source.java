@@ -1,7 +1,9 @@
 package dev.vigil.poll;
 
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Something Vigil reads on an interval. A source only knows how to read once; the {@link PollEngine}
@@ -20,6 +22,15 @@ public interface Source {
 
     /** Reads the source once. Completes with an immutable snapshot, or fails (preferably with a {@link PollException}). */
     Future<PollResult> poll();
+
+    /**
+     * Families published while the source is down, in place of its last poll's. Empty for most sources,
+     * because stale numbers would mislead; a source whose metric means "could Vigil read it" (redis_exporter's
+     * {@code redis_up 0}) reports that here, so the alerts written for it still fire.
+     */
+    default List<MetricSnapshot> whileDown() {
+        return List.of();
+    }
 
     /** Releases connections; called once on shutdown. */
     Future<Void> close();

@@ -1,6 +1,8 @@
 package dev.vigil.poll;
 
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,8 +26,12 @@ public record SourceState(
         return new SourceState(true, true, Optional.of(r), Optional.of(at), seconds, Optional.of(at), Optional.empty());
     }
 
-    /** A failed poll drops the source's metrics: stale numbers from a source that is down would mislead. */
-    SourceState failed(String error, Instant at, double seconds) {
-        return new SourceState(true, false, Optional.empty(), Optional.of(at), seconds, lastSuccess, Optional.of(error));
+    /**
+     * A failed poll drops the source's metrics: stale numbers from a source that is down would mislead.
+     * Only what the source reports {@linkplain Source#whileDown() while down} is kept.
+     */
+    SourceState failed(String error, Instant at, double seconds, List<MetricSnapshot> whileDown) {
+        Optional<PollResult> down = whileDown.isEmpty() ? Optional.empty() : Optional.of(new PollResult(whileDown, ""));
+        return new SourceState(true, false, down, Optional.of(at), seconds, lastSuccess, Optional.of(error));
     }
 }

@@ -20,10 +20,12 @@ public final class RedisEndpoint {
     private final RedisConfig config;
     private final RedisClient client;
     private final RedisURI uri;
+    private final OwnLookups ownLookups;
 
     public RedisEndpoint(RedisConfig config, ClientResources resources) {
         this.config = config;
         this.uri = RedisURI.create(config.url());
+        this.ownLookups = new OwnLookups(config.name());
         config.password().ifPresent(p -> {
             if (config.username().isPresent()) {
                 uri.setAuthentication(config.username().get(), p.value());
@@ -48,6 +50,11 @@ public final class RedisEndpoint {
 
     public RedisConfig config() {
         return config;
+    }
+
+    /** Every source that reads this Redis counts its keyspace lookups here. */
+    public OwnLookups ownLookups() {
+        return ownLookups;
     }
 
     /** Opens a new connection; the stage fails with Lettuce's connection exception when Redis is unreachable. */

@@ -8,6 +8,8 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -37,6 +39,19 @@ public final class RedisErrors {
             reason = PollErrorReason.INTERNAL;
         }
         return new PollException(reason, "redis " + redisName + ": " + text, e);
+    }
+
+    /**
+     * Whether a finished reply is Redis' {@code WRONGTYPE} error: the key exists but holds another type.
+     * Readers report that for the one key; any other error fails the poll.
+     */
+    public static boolean isWrongType(CompletionStage<?> reply) {
+        CompletableFuture<?> done = reply.toCompletableFuture();
+        if (!done.isDone()) {
+            throw new IllegalStateException("a reply is looked at only once it has arrived");
+        }
+        Throwable error = unwrap(done.handle((v, e) -> e).join());
+        return error instanceof RedisCommandExecutionException r && r.getMessage() != null && r.getMessage().startsWith("WRONGTYPE");
     }
 
     private static boolean isAuth(String text) {
