@@ -80,6 +80,19 @@ public final class TestRedis implements AutoCloseable {
         return connect().sync();
     }
 
+    /**
+     * A whole-number field of {@code INFO}, read on a connection of the test's own. INFO looks up no key,
+     * so reading it moves neither keyspace_hits nor keyspace_misses.
+     */
+    public long info(String field) {
+        for (String line : sync().info().split("\r?\n")) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("INFO has no field " + field);
+    }
+
     @Override
     public void close() {
         connections.forEach(c -> c.close());

@@ -1,0 +1,97 @@
+package dev.vigil.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.support.RunningExporter;
+import dev.vigil.support.Scrape;
+import dev.vigil.support.TestRedis;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The application GETs keys that exist and keys that do not while Vigil polls BullMQ queues, application
+ * caches and INFO of the same Redis: Redis' keyspace_hits and keyspace_misses move by exactly the
+ * application's lookups plus what vigil_redis_own_lookups_total says Vigil did, so a recording rule that
+ * subtracts Vigil's share gives the application's own hit rate.
+ */
+class OwnLookupsHitRateIT {
+    private static final List<String> SOURCES = List.of("bullmq/main/bull", "cache/main", "redis/main");
+
+    @Test
+    void keyspaceCountersMoveByTheApplicationsLookupsPlusVigilsOwn() {
+        try (TestRedis redis = TestRedis.start()) {
+            RedisCommands<String, String> app = redis.sync();
+            layOutQueueAndCaches(app);
+            app.configResetstat();
+
+            // The application: 5 lookups that find their key, 3 that do not.
+            for (String key : List.of("user:1", "user:2", "user:1", "user:3", "user:2")) {
+                assertThat(app.get(key)).isNotNull();
+            }
+            for (String key : List.of("user:404", "user:405", "user:404")) {
+                assertThat(app.get(key)).isNull();
+            }
+
+            // An hour between polls: each source polls once, then Vigil is quiet and every count is final.
+            try (RunningExporter vigil = RunningExporter.start(config(redis))) {
+                Scrape s = vigil.awaitScrape(Duration.ofSeconds(15), x -> SOURCES.stream().allMatch(
+                        src -> x.value("vigil_source_poll_duration_seconds_count", "source", src).orElse(0.0) == 1.0));
+                for (String src : SOURCES) {
+                    assertThat(s.require("vigil_source_up", "source", src)).as(src).isEqualTo(1.0);
+                }
+                double ownHits = s.require("vigil_redis_own_lookups_total", "redis", "main", "result", "hit");
+                double ownMisses = s.require("vigil_redis_own_lookups_total", "redis", "main", "result", "miss");
+
+                assertThat(redis.info("keyspace_hits")).isEqualTo(5 + (long) ownHits);
+                assertThat(redis.info("keyspace_misses")).isEqualTo(3 + (long) ownMisses);
+
+                // What Vigil looked up, by hand. BullMQ queue 'emails': EXISTS meta,id (2 hits); LLEN/ZCARD of
+                // 8 states (wait and completed hit, 6 miss); HGETALL meta (hit); EXISTS meta-paused (miss);
+                // LRANGE wait tail (hit), LRANGE paused tail (miss), ZRANGE prioritized head (miss); HMGET of
+                // the job next in line (hit): 7 hits, 9 misses. Application caches: HGETALL of 'semantic' and
+                // of the two pattern matches, GET of query's two keys (5 hits), HGETALL of 'ghost' (1 miss).
+                // INFO, CONFIG GET, SCAN, TIME and CLIENT LIST look up no key.
+                assertThat(ownHits).isEqualTo(7 + 5);
+                assertThat(ownMisses).isEqualTo(9 + 1);
+            }
+        }
+    }
+
+    private static void layOutQueueAndCaches(RedisCommands<String, String> app) {
+        app.mset(Map.of("user:1", "a", "user:2", "b", "user:3", "c"));
+        app.hset("bull:emails:meta", Map.of("opts.maxLenEvents", "10000", "version", "bullmq:5.81.5"));
+        app.set("bull:emails:id", "3");
+        app.lpush("bull:emails:wait", "2", "3");
+        app.hset("bull:emails:2", Map.of("name", "send", "data", "{}", "timestamp", "1700000000000", "delay", "0"));
+        app.zadd("bull:emails:completed", 1, "1");
+        app.hset("cache:stats:semantic", Map.of("hits", "85", "misses", "15"));
+        app.mset(Map.of("query-cache:hits", "7", "query-cache:misses", "3"));
+        app.hset("cache:a:stats", Map.of("hits", "1", "misses", "1"));
+        app.hset("cache:b:stats", Map.of("hits", "2", "misses", "2"));
+    }
+
+    private static String config(TestRedis redis) {
+        return """
+                redis:
+                  main:
+                    url: %s
+                bullmq:
+                  - redis: main
+                    interval: 1h
+                cache:
+                  interval: 1h
+                  redis_info: [main]
+                  app:
+                    - name: semantic
+                      hash: cache:stats:semantic
+                    - name: query
+                      keys: { hits: "query-cache:hits", misses: "query-cache:misses" }
+                    - name: ghost
+                      hash: cache:stats:ghost
+                    - hash_pattern: "cache:*:stats"
+                """.formatted(redis.url());
+    }
+}
