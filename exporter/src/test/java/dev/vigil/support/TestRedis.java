@@ -22,6 +22,7 @@ public final class TestRedis implements AutoCloseable {
     private final List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
 
     private final String password;
+    private RedisCommands<String, String> infoReader;
 
     private TestRedis(int port, String password) {
         this.port = port;
@@ -85,7 +86,11 @@ public final class TestRedis implements AutoCloseable {
      * so reading it moves neither keyspace_hits nor keyspace_misses.
      */
     public long info(String field) {
-        for (String line : sync().info().split("\r?\n")) {
+        // One connection for every call, so reading INFO does not itself change connected_clients.
+        if (infoReader == null) {
+            infoReader = sync();
+        }
+        for (String line : infoReader.info().split("\r?\n")) {
             if (line.startsWith(field + ":")) {
                 return Long.parseLong(line.substring(field.length() + 1).trim());
             }
