@@ -3,14 +3,11 @@ package dev.vigil.cache;
 import dev.vigil.config.AppCacheConfig;
 import dev.vigil.config.CacheConfig;
 import dev.vigil.poll.PollResult;
-import dev.vigil.poll.Source;
 import dev.vigil.redis.Pipeline;
 import dev.vigil.redis.RedisEndpoint;
-import dev.vigil.redis.SourceConnection;
 import io.lettuce.core.RedisFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,19 +20,16 @@ import java.util.concurrent.CompletionStage;
  * pipelined round trip per poll (plus a SCAN per hash pattern every discovery interval); a cache whose
  * numbers cannot be read is reported on its own while the others, and the source, stay up.
  */
-public final class AppCacheSource implements Source {
-    private final CacheConfig config;
+public final class AppCacheSource extends CacheSectionSource {
     private final List<CacheRef> configured;
     private final CachePatterns patterns;
-    private final SourceConnection connection;
     private final CacheHistory history = new CacheHistory();
 
     public AppCacheSource(CacheConfig config, List<AppCacheConfig> caches, RedisEndpoint redis, Vertx vertx) {
-        this.config = config;
+        super(config, redis, vertx);
         this.configured = caches.stream().filter(c -> c.layout() != AppCacheConfig.Layout.HASH_PATTERN).map(AppCacheSource::ref).toList();
         this.patterns = new CachePatterns(caches.stream().filter(c -> c.layout() == AppCacheConfig.Layout.HASH_PATTERN).toList(),
                 config.discoveryInterval());
-        this.connection = new SourceConnection(redis, vertx);
     }
 
     private static CacheRef ref(AppCacheConfig c) {
@@ -53,24 +47,9 @@ public final class AppCacheSource implements Source {
     }
 
     @Override
-    public Duration interval() {
-        return config.interval();
-    }
-
-    @Override
-    public Duration timeout() {
-        return config.timeout();
-    }
-
-    @Override
     public Future<PollResult> poll() {
         return connection.poll(p -> patterns.current(p).thenCompose(found -> read(p, withConfigured(found))))
                 .map(numbers -> new PollResult(AppCacheMetrics.of(numbers), numbers.size() + " caches"));
-    }
-
-    @Override
-    public Future<Void> close() {
-        return connection.close();
     }
 
     /** Configured caches first; a cache found by a pattern under a name and level already configured is left out. */

@@ -3,16 +3,13 @@ package dev.vigil.cache;
 import dev.vigil.config.CacheConfig;
 import dev.vigil.poll.FamilyBuilder;
 import dev.vigil.poll.PollResult;
-import dev.vigil.poll.Source;
 import dev.vigil.redis.Pipeline;
 import dev.vigil.redis.RedisEndpoint;
-import dev.vigil.redis.SourceConnection;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +24,7 @@ import java.util.logging.Logger;
  * them (its exporter.go metric maps), so its users' dashboards and alerts keep working. Each series carries a
  * {@code redis} label naming the configured connection. INFO looks up no key: polling it moves no hit rate.
  */
-public final class RedisInfoSource implements Source {
+public final class RedisInfoSource extends CacheSectionSource {
     private static final Logger LOG = Logger.getLogger(RedisInfoSource.class.getName());
 
     private record InfoField(String family, String field, boolean counter, String help) {
@@ -48,13 +45,10 @@ public final class RedisInfoSource implements Source {
                     "Clients waiting in a blocking command such as BLPOP (INFO blocked_clients)"),
             new InfoField("redis_uptime_in_seconds", "uptime_in_seconds", false, "Seconds since Redis started (INFO uptime_in_seconds)"));
 
-    private final CacheConfig config;
-    private final SourceConnection connection;
     private volatile boolean configRefusedLogged;
 
     public RedisInfoSource(CacheConfig config, RedisEndpoint redis, Vertx vertx) {
-        this.config = config;
-        this.connection = new SourceConnection(redis, vertx);
+        super(config, redis, vertx);
     }
 
     @Override
@@ -68,16 +62,6 @@ public final class RedisInfoSource implements Source {
     }
 
     @Override
-    public Duration interval() {
-        return config.interval();
-    }
-
-    @Override
-    public Duration timeout() {
-        return config.timeout();
-    }
-
-    @Override
     public Future<PollResult> poll() {
         return connection.poll(this::read).map(info -> new PollResult(families(info),
                 "Redis " + info.info().fields().getOrDefault("redis_version", "?") + ", " + info.info().keyspace().size() + " databases with keys"));
@@ -87,11 +71,6 @@ public final class RedisInfoSource implements Source {
     @Override
     public List<MetricSnapshot> whileDown() {
         return List.of(up(0));
-    }
-
-    @Override
-    public Future<Void> close() {
-        return connection.close();
     }
 
     private record Reading(RedisInfo info, int databases) {

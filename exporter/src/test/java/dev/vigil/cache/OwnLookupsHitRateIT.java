@@ -60,6 +60,56 @@ class OwnLookupsHitRateIT {
         }
     }
 
+    @Test
+    void everyBullmqLayoutIsCountedExactly() {
+        try (TestRedis redis = TestRedis.start()) {
+            RedisCommands<String, String> app = redis.sync();
+            // BullMQ 6 paused (meta.paused, jobs stay in wait), one of them already gone from its hash.
+            app.hset("bull:v6:meta", Map.of("version", "bullmq:6.7.0", "paused", "1"));
+            app.set("bull:v6:id", "3");
+            app.lpush("bull:v6:wait", "2", "1");
+            // BullMQ 5 with a marker at the tail of wait, a prioritized job and a delayed one.
+            app.hset("bull:v5:meta", "version", "bullmq:5.1.0");
+            app.lpush("bull:v5:wait", "0:1700000000000");
+            app.lpush("bull:v5:wait", "7");
+            app.hset("bull:v5:7", Map.of("timestamp", "1700000000000", "delay", "0"));
+            app.zadd("bull:v5:prioritized", (1L << 32) + 1, "8");
+            app.hset("bull:v5:8", Map.of("timestamp", "1700000000000"));
+            app.zadd("bull:v5:delayed", 1, "9");
+            // Bull 3 paused: no meta hash, a meta-paused key, jobs in paused.
+            app.set("bull:legacy:id", "2");
+            app.set("bull:legacy:meta-paused", "1");
+            app.lpush("bull:legacy:paused", "1");
+            app.hset("bull:legacy:1", Map.of("timestamp", "1700000000000", "delay", "60000"));
+            // Not BullMQ's: 'active' is a string here (WRONGTYPE); the queue is skipped, its lookups still made.
+            app.hset("bull:odd:meta", "version", "x");
+            app.set("bull:odd:active", "oops");
+            app.configResetstat();
+
+            try (RunningExporter vigil = RunningExporter.start("""
+                    redis:
+                      main:
+                        url: %s
+                    bullmq:
+                      - redis: main
+                        interval: 1h
+                    """.formatted(redis.url()))) {
+                Scrape s = vigil.awaitScrape(Duration.ofSeconds(15),
+                        x -> x.value("vigil_source_poll_duration_seconds_count", "source", "bullmq/main/bull").orElse(0.0) == 1.0);
+                assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "legacy")).isEqualTo(1.0);
+                assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "v6")).isEqualTo(1.0);
+                assertThat(s.value("bullmq_queue_paused", "prefix", "bull", "queue", "odd")).isEmpty();
+                // Only Vigil looked anything up since RESETSTAT: Redis' counts are Vigil's own, exactly.
+                long ownHits = (long) s.require("vigil_redis_own_lookups_total", "redis", "main", "result", "hit");
+                long ownMisses = (long) s.require("vigil_redis_own_lookups_total", "redis", "main", "result", "miss");
+                assertThat(ownHits).isPositive();
+                assertThat(ownMisses).isPositive();
+                assertThat(redis.info("keyspace_hits")).isEqualTo(ownHits);
+                assertThat(redis.info("keyspace_misses")).isEqualTo(ownMisses);
+            }
+        }
+    }
+
     private static void layOutQueueAndCaches(RedisCommands<String, String> app) {
         app.mset(Map.of("user:1", "a", "user:2", "b", "user:3", "c"));
         app.hset("bull:emails:meta", Map.of("opts.maxLenEvents", "10000", "version", "bullmq:5.81.5"));

@@ -52,15 +52,7 @@ class RedisExporterAgreementIT {
             blocked.async().blpop(0, "never-pushed");
             RunningExporter.sleep(100);
             redis.info("blocked_clients"); // opens the test's INFO connection before either exporter reads
-            try (RunningExporter vigil = RunningExporter.start("""
-                    redis:
-                      main:
-                        url: %s
-                    cache:
-                      interval: 1h
-                      redis_info: [main]
-                    """.formatted(redis.url()))) {
-                // One poll an hour: Vigil reads INFO once, then leaves Redis alone.
+            try (RunningExporter vigil = RunningExporter.start(RedisInfoIT.infoOncePerHour(redis))) {
                 Scrape ours = vigil.awaitScrape(Duration.ofSeconds(15),
                         s -> s.value("vigil_source_poll_duration_seconds_count", "source", "redis/main").orElse(0.0) == 1.0);
                 long commandsBefore = redis.info("total_commands_processed");

@@ -14,6 +14,18 @@ import org.junit.jupiter.api.Test;
 class RedisInfoIT {
     private static final String SOURCE = "redis/main";
 
+    /** Vigil reading INFO once an hour: after its first poll, nothing moves the numbers it exported. */
+    static String infoOncePerHour(TestRedis redis) {
+        return """
+                redis:
+                  main:
+                    url: %s
+                cache:
+                  interval: 1h
+                  redis_info: [main]
+                """.formatted(redis.url());
+    }
+
     @Test
     void exportsWhatInfoSays() throws InterruptedException {
         try (TestRedis redis = TestRedis.start()) {
@@ -28,15 +40,7 @@ class RedisInfoIT {
             Thread.sleep(20);
             app.get("a");
             app.get("gone"); // expired: a miss, and deleted now
-            // One poll an hour: after the first, nothing changes these numbers but the test itself.
-            try (RunningExporter vigil = RunningExporter.start("""
-                    redis:
-                      main:
-                        url: %s
-                    cache:
-                      interval: 1h
-                      redis_info: [main]
-                    """.formatted(redis.url()))) {
+            try (RunningExporter vigil = RunningExporter.start(infoOncePerHour(redis))) {
                 Scrape s = vigil.awaitScrape(Duration.ofSeconds(15), x -> x.value("redis_up", "redis", "main").isPresent());
                 assertThat(s.require("redis_up", "redis", "main")).isEqualTo(1.0);
                 for (String[] pair : new String[][] {{"redis_keyspace_hits_total", "keyspace_hits"},
