@@ -36,7 +36,7 @@ class OwnLookupsHitRateIT {
             }
 
             // An hour between polls: each source polls once, then Vigil is quiet and every count is final.
-            try (RunningExporter vigil = RunningExporter.start(config(redis))) {
+            try (RunningExporter vigil = RunningExporter.start(oncePerHour(redis, CACHES))) {
                 Scrape s = vigil.awaitScrape(Duration.ofSeconds(15), x -> SOURCES.stream().allMatch(
                         src -> x.value("vigil_source_poll_duration_seconds_count", "source", src).orElse(0.0) == 1.0));
                 for (String src : SOURCES) {
@@ -86,14 +86,7 @@ class OwnLookupsHitRateIT {
             app.set("bull:odd:active", "oops");
             app.configResetstat();
 
-            try (RunningExporter vigil = RunningExporter.start("""
-                    redis:
-                      main:
-                        url: %s
-                    bullmq:
-                      - redis: main
-                        interval: 1h
-                    """.formatted(redis.url()))) {
+            try (RunningExporter vigil = RunningExporter.start(oncePerHour(redis, ""))) {
                 Scrape s = vigil.awaitScrape(Duration.ofSeconds(15),
                         x -> x.value("vigil_source_poll_duration_seconds_count", "source", "bullmq/main/bull").orElse(0.0) == 1.0);
                 assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "legacy")).isEqualTo(1.0);
@@ -123,7 +116,22 @@ class OwnLookupsHitRateIT {
         app.hset("cache:b:stats", Map.of("hits", "2", "misses", "2"));
     }
 
-    private static String config(TestRedis redis) {
+    private static final String CACHES = """
+            cache:
+              interval: 1h
+              redis_info: [main]
+              app:
+                - name: semantic
+                  hash: cache:stats:semantic
+                - name: query
+                  keys: { hits: "query-cache:hits", misses: "query-cache:misses" }
+                - name: ghost
+                  hash: cache:stats:ghost
+                - hash_pattern: "cache:*:stats"
+            """;
+
+    /** BullMQ polled once an hour, plus {@code more}: after the first polls Vigil is quiet and its counts final. */
+    private static String oncePerHour(TestRedis redis, String more) {
         return """
                 redis:
                   main:
@@ -131,17 +139,6 @@ class OwnLookupsHitRateIT {
                 bullmq:
                   - redis: main
                     interval: 1h
-                cache:
-                  interval: 1h
-                  redis_info: [main]
-                  app:
-                    - name: semantic
-                      hash: cache:stats:semantic
-                    - name: query
-                      keys: { hits: "query-cache:hits", misses: "query-cache:misses" }
-                    - name: ghost
-                      hash: cache:stats:ghost
-                    - hash_pattern: "cache:*:stats"
-                """.formatted(redis.url());
+                """.formatted(redis.url()) + more;
     }
 }
