@@ -1,6 +1,8 @@
 package dev.vigil;
 
 import dev.vigil.bullmq.BullmqSource;
+import dev.vigil.cache.AppCacheSource;
+import dev.vigil.cache.RedisInfoSource;
 import dev.vigil.config.BullmqConfig;
 import dev.vigil.config.PostgresConfig;
 import dev.vigil.config.RedisConfig;
@@ -79,6 +81,7 @@ public final class ExporterVerticle extends VerticleBase {
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus, io.micrometer.core.instrument.Clock.SYSTEM,
                 tracing.enabled() ? new ExemplarSpans() : null);
         bindJvmMetrics();
+        redis.values().forEach(e -> e.ownLookups().bindTo(meters));
         engine = new PollEngine(vertx, sources(), meters, tracing, new Random());
         prometheus.register(new SourceCollector(engine, version));
 
@@ -105,6 +108,8 @@ public final class ExporterVerticle extends VerticleBase {
         for (PostgresConfig p : config.postgres().values()) {
             sources.add(new PostgresSource(p, vertx, tracing));
         }
+        config.cache().redisInfo().forEach(r -> sources.add(new RedisInfoSource(config.cache(), redis.get(r), vertx)));
+        config.cache().appByRedis().forEach((r, caches) -> sources.add(new AppCacheSource(config.cache(), caches, redis.get(r), vertx)));
         return sources;
     }
 

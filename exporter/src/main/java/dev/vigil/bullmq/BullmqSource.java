@@ -5,7 +5,7 @@ import dev.vigil.poll.PollResult;
 import dev.vigil.poll.Source;
 import dev.vigil.redis.Pipeline;
 import dev.vigil.redis.RedisEndpoint;
-import dev.vigil.redis.RedisErrors;
+import dev.vigil.redis.SourceConnection;
 import dev.vigil.trace.Tracing;
 import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
@@ -26,26 +26,23 @@ public final class BullmqSource implements Source {
     private static final Logger LOG = Logger.getLogger(BullmqSource.class.getName());
 
     private final BullmqConfig config;
-    private final RedisEndpoint redis;
-    private final Vertx vertx;
     private final QueueDiscovery discovery;
     private final QueueStateReader reader;
     private final EventsTail events;
+    private final SourceConnection connection;
     // Polls never overlap, but each runs across Lettuce and Vert.x threads: volatile keeps them visible.
-    private volatile Pipeline pipeline;
     private volatile List<QueueRef> queues;
     private volatile long discoveredAtNanos;
     private volatile boolean truncationLogged;
 
     public BullmqSource(BullmqConfig config, RedisEndpoint redis, Vertx vertx, Tracing tracing) {
         this.config = config;
-        this.redis = redis;
-        this.vertx = vertx;
+        this.connection = new SourceConnection(redis, vertx);
         this.discovery = new QueueDiscovery(config.prefix());
-        this.reader = new QueueStateReader(config.prefix());
+        this.reader = new QueueStateReader(config.prefix(), redis.ownLookups());
         BullmqConfig.EventsConfig e = config.events();
         this.events = e.enabled()
-                ? new EventsTail(config.prefix(), e.maxPerPoll(), e.maxTrackedJobs(), e.labelJobNames(), e.maxJobNames(), new JobSpans(tracing))
+                ? new EventsTail(config.prefix(), e.maxPerPoll(), e.maxTrackedJobs(), e.labelJobNames(), e.maxJobNames(), new JobSpans(tracing), redis.ownLookups())
                 : null;
         if (!config.discovers()) {
             queues = config.queues().stream().map(n -> new QueueRef(config.prefix(), n)).sorted().toList();
@@ -75,14 +72,10 @@ public final class BullmqSource implements Source {
     @Override
     public Future<PollResult> poll() {
         Context pollContext = Context.current(); // the engine's poll span, current only during this call
-        CompletionStage<PollResult> result = connection()
-                .thenCompose(p -> read(p, pollContext));
-        return Future.fromCompletionStage(result, vertx.getOrCreateContext())
-                .recover(e -> Future.failedFuture(RedisErrors.classify(redis.name(), e)));
+        return connection.poll(p -> read(p, pollContext));
     }
 
     private CompletionStage<PollResult> read(Pipeline p, Context pollContext) {
-        p.traceUnder(pollContext);
         return queues(p).thenCompose(q -> reader.read(p, q, !config.discovers())).thenCompose(states -> {
             // Only queues that still exist are tailed, so a vanished queue's counters drop out too.
             List<QueueRef> present = states.stream().map(QueueState::queue).toList();
@@ -96,20 +89,7 @@ public final class BullmqSource implements Source {
 
     @Override
     public Future<Void> close() {
-        Pipeline p = pipeline;
-        pipeline = null;
-        return p == null ? Future.succeededFuture() : Future.fromCompletionStage(p.close()).recover(e -> Future.succeededFuture());
-    }
-
-    /** Opens the source's own connection lazily; Lettuce reconnects it by itself after that. */
-    private CompletionStage<Pipeline> connection() {
-        if (pipeline != null && pipeline.isOpen()) {
-            return CompletableFuture.completedFuture(pipeline);
-        }
-        return redis.connect().thenApply(p -> {
-            pipeline = p;
-            return p;
-        });
+        return connection.close();
     }
 
     private CompletionStage<List<QueueRef>> queues(Pipeline p) {

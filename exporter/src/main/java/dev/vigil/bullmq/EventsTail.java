@@ -1,5 +1,6 @@
 package dev.vigil.bullmq;
 
+import dev.vigil.redis.OwnLookups;
 import dev.vigil.redis.Pipeline;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -39,9 +40,12 @@ final class EventsTail {
     private boolean noEntriesAddedLogged;
 
     private final JobSpans jobSpans;
+    private final OwnLookups lookups;
 
-    EventsTail(String prefix, int maxEventsPerPoll, int maxTrackedJobs, boolean labelJobNames, int maxJobNames, JobSpans jobSpans) {
+    EventsTail(String prefix, int maxEventsPerPoll, int maxTrackedJobs, boolean labelJobNames, int maxJobNames,
+               JobSpans jobSpans, OwnLookups lookups) {
         this.jobSpans = jobSpans;
+        this.lookups = lookups;
         this.prefix = prefix;
         this.maxEventsPerPoll = maxEventsPerPoll;
         this.maxTrackedJobs = maxTrackedJobs;
@@ -67,7 +71,7 @@ final class EventsTail {
             List<Completion> completions = new ArrayList<>();
             for (QueueRef q : queues) {
                 QueueCursor c = cursors.get(q);
-                c.apply(q, completions, this::noEntriesAdded);
+                c.apply(q, completions, lookups, this::noEntriesAdded);
             }
             return readFinishedJobs(pipeline, completions, Span.fromContext(pollContext).getSpanContext());
         }).thenApply(v -> {
@@ -91,7 +95,10 @@ final class EventsTail {
             c.hash = pipeline.commands().hmget(c.queue.jobKey(c.jobId), "timestamp", "delay", "processedOn", "finishedOn", "name", "atm");
             replies.add(c.hash);
         }
-        return pipeline.send(replies).thenAccept(v -> completions.forEach(c -> observe(c, poll)));
+        return pipeline.send(replies).thenAccept(v -> completions.forEach(c -> {
+            lookups.count(c.hash, OwnLookups.Reply.FIELDS);
+            observe(c, poll);
+        }));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.vigil.bullmq;
 
+import dev.vigil.redis.OwnLookups;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
@@ -50,14 +51,18 @@ final class QueueCursor {
         return read == null ? List.of(info) : List.of(info, read);
     }
 
-    void apply(QueueRef queue, List<EventsTail.Completion> completions, Runnable noEntriesAdded) {
+    void apply(QueueRef queue, List<EventsTail.Completion> completions, OwnLookups lookups, Runnable noEntriesAdded) {
         StreamInfo stream = StreamInfo.of(info);
+        lookups.countStreamInfo(info);
         if (lastId == null) {
             lastId = stream.lastGeneratedId;
             addedMark = stream.entriesAdded;
             return;
         }
         List<StreamMessage<String, String>> messages = read == null ? List.of() : join(read);
+        if (read != null) {
+            lookups.countStreamRead(stream.exists || !messages.isEmpty());
+        }
         int processed = 0;
         for (StreamMessage<String, String> m : messages) {
             StreamId id = StreamId.parse(m.getId());

@@ -1,5 +1,6 @@
 package dev.vigil.bullmq;
 
+import dev.vigil.redis.OwnLookups;
 import dev.vigil.redis.Pipeline;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -27,11 +28,13 @@ final class QueueStateReader {
     private static final String MARKER = "0:";
 
     private final String prefix;
+    private final OwnLookups lookups;
     private final Set<String> skippedLogged = ConcurrentHashMap.newKeySet();
     private boolean clientListRefusedLogged;
 
-    QueueStateReader(String prefix) {
+    QueueStateReader(String prefix, OwnLookups lookups) {
         this.prefix = prefix;
+        this.lookups = lookups;
     }
 
     /**
@@ -51,6 +54,7 @@ final class QueueStateReader {
             all.addAll(r.all());
         }
         return pipeline.send(all).thenCompose(v -> {
+            reads.forEach(QueueReads::countLookups);
             long nowMs = redisTimeMillis(time);
             WorkerCount workers = workerCount(clients);
             List<Partial> partials = new ArrayList<>();
@@ -73,7 +77,10 @@ final class QueueStateReader {
                 all.add(f);
             }
         }
-        return pipeline.send(all).thenApply(v -> partials.stream().map(p -> p.finish(nowMs)).toList());
+        return pipeline.send(all).thenApply(v -> {
+            partials.forEach(p -> p.jobTimes.forEach(f -> lookups.count(f, OwnLookups.Reply.FIELDS)));
+            return partials.stream().map(p -> p.finish(nowMs)).toList();
+        });
     }
 
     private static long redisTimeMillis(RedisFuture<List<String>> time) {
@@ -111,7 +118,7 @@ final class QueueStateReader {
         final QueueRef queue;
         final RedisFuture<Long> exists;
         final Map<JobState, RedisFuture<Long>> counts = new EnumMap<>(JobState.class);
-        final RedisFuture<String> pausedField;
+        final RedisFuture<Map<String, String>> meta;
         final RedisFuture<Long> legacyPaused;
         final RedisFuture<List<String>> waitTail;
         final RedisFuture<List<String>> pausedTail;
@@ -123,7 +130,9 @@ final class QueueStateReader {
             for (JobState s : JobState.values()) {
                 counts.put(s, s.list ? redis.llen(q.key(s.keySuffix)) : redis.zcard(q.key(s.keySuffix)));
             }
-            pausedField = redis.hget(q.key("meta"), "paused");
+            // The whole (small) meta hash rather than HGET of one field: only an empty reply tells exactly
+            // that the hash is missing, which vigil_redis_own_lookups_total needs.
+            meta = redis.hgetall(q.key("meta"));
             legacyPaused = redis.exists(q.key("meta-paused")); // Bull 3 marks a paused queue with this key
             waitTail = redis.lrange(q.key("wait"), -2, -1);
             pausedTail = redis.lrange(q.key("paused"), -2, -1);
@@ -133,8 +142,19 @@ final class QueueStateReader {
 
         List<RedisFuture<?>> all() {
             List<RedisFuture<?>> out = new ArrayList<>(counts.values());
-            out.addAll(List.of(exists, pausedField, legacyPaused, waitTail, pausedTail, prioritizedHead));
+            out.addAll(List.of(exists, meta, legacyPaused, waitTail, pausedTail, prioritizedHead));
             return out;
+        }
+
+        /** Each read above looks up its keys once; see OwnLookups for how a reply tells hit from miss. */
+        void countLookups() {
+            lookups.countExists(exists, 2);
+            counts.values().forEach(f -> lookups.count(f, OwnLookups.Reply.LENGTH));
+            lookups.count(meta, OwnLookups.Reply.ELEMENTS);
+            lookups.countExists(legacyPaused, 1);
+            for (RedisFuture<List<String>> range : List.of(waitTail, pausedTail, prioritizedHead)) {
+                lookups.count(range, OwnLookups.Reply.ELEMENTS);
+            }
         }
 
         Partial toPartial(boolean keepMissing, WorkerCount workers) {
@@ -148,7 +168,7 @@ final class QueueStateReader {
                 n.put(JobState.WAITING, withoutMarker(n.get(JobState.WAITING), join(waitTail), candidates));
                 n.put(JobState.PAUSED, withoutMarker(n.get(JobState.PAUSED), join(pausedTail), candidates));
                 candidates.addAll(join(prioritizedHead));
-                boolean paused = join(pausedField) != null || join(legacyPaused) > 0;
+                boolean paused = join(meta).containsKey("paused") || join(legacyPaused) > 0;
                 OptionalInt w = workers == null ? OptionalInt.empty() : OptionalInt.of(workers.workers(queue));
                 return new Partial(queue, n, paused, w, candidates);
             } catch (CompletionException e) {

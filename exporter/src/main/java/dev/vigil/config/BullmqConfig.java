@@ -57,14 +57,7 @@ public record BullmqConfig(
     }
 
     static BullmqConfig read(YamlSection section, java.util.Set<String> redisNames) throws ConfigException {
-        String redis = section.string("redis").orElse(redisNames.size() == 1 ? redisNames.iterator().next() : null);
-        if (redis == null) {
-            throw section.error("redis", "is required when more than one Redis is configured (one of: " + String.join(", ", redisNames) + ")");
-        }
-        if (!redisNames.contains(redis)) {
-            throw section.error("redis", "names no configured Redis connection '" + redis + "'"
-                    + (redisNames.isEmpty() ? "; add it under redis:" : "; known: " + String.join(", ", redisNames)));
-        }
+        String redis = RedisConfig.reference(section, "redis", redisNames);
         String prefix = section.string("prefix", DEFAULT_PREFIX);
         if (prefix.isEmpty()) {
             throw section.error("prefix", "must not be empty");

@@ -33,6 +33,7 @@ public final class ConfigLoader {
                 Map.of("main", RedisConfig.defaults("main")),
                 List.of(BullmqConfig.defaults("main")),
                 Map.of(),
+                CacheConfig.NONE,
                 TracingConfig.OFF);
     }
 
@@ -77,11 +78,17 @@ public final class ConfigLoader {
             }
             bullmq.add(b);
         }
+        CacheConfig cache = root.section("cache").isPresent() ? CacheConfig.read(root.section("cache").get(), redis.keySet()) : CacheConfig.NONE;
+        for (String sourceName : cache.sourceNames()) {
+            if (!names.add(sourceName)) {
+                throw root.error("cache", "source name '" + sourceName + "' is already used by another source; rename that one");
+            }
+        }
         TracingConfig tracing = root.section("tracing").isPresent()
                 ? TracingConfig.read(root.section("tracing").get())
                 : TracingConfig.OFF;
         root.finish();
-        return new VigilConfig(file, server, redis, bullmq, postgres, tracing);
+        return new VigilConfig(file, server, redis, bullmq, postgres, cache, tracing);
     }
 
     private static Map<String, PostgresConfig> readPostgres(YamlSection root) throws ConfigException {

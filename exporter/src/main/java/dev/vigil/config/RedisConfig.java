@@ -53,6 +53,24 @@ public record RedisConfig(
         return cluster ? "cluster " + Redaction.redactUrl(String.join(",", nodes)) : Redaction.redactUrl(url);
     }
 
+    /** Reads a key that names a configured connection; it may be left out when there is only one. */
+    static String reference(YamlSection section, String key, Set<String> redisNames) throws ConfigException {
+        String redis = section.string(key).orElse(redisNames.size() == 1 ? redisNames.iterator().next() : null);
+        if (redis == null) {
+            throw section.error(key, "is required when more than one Redis is configured (one of: " + String.join(", ", redisNames) + ")");
+        }
+        requireKnown(section, key, redis, redisNames);
+        return redis;
+    }
+
+    /** Rejects a name that is not one of the configured connections. */
+    static void requireKnown(YamlSection section, String key, String redis, Set<String> redisNames) throws ConfigException {
+        if (!redisNames.contains(redis)) {
+            throw section.error(key, "names no configured Redis connection '" + redis + "'"
+                    + (redisNames.isEmpty() ? "; add it under redis:" : "; known: " + String.join(", ", redisNames)));
+        }
+    }
+
     static RedisConfig read(String name, YamlSection section) throws ConfigException {
         String url = section.string("url", DEFAULT_URL).trim();
         boolean cluster = section.bool("cluster", false);

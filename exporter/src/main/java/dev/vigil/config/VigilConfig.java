@@ -12,6 +12,7 @@ public record VigilConfig(
         Map<String, RedisConfig> redis,
         List<BullmqConfig> bullmq,
         Map<String, PostgresConfig> postgres,
+        CacheConfig cache,
         TracingConfig tracing) {
     public VigilConfig {
         redis = Map.copyOf(redis);
@@ -37,6 +38,7 @@ public record VigilConfig(
                 .append(p.password().isPresent() ? " (password set)" : "").append(", every ").append(Durations.format(p.interval()))
                 .append(p.statements().isPresent() ? ", pg_stat_statements" : "")
                 .append(p.queries().isEmpty() ? "" : ", " + p.queries().size() + " custom queries").append('\n'));
+        out.append(cache.summary());
         if (tracing.enabled()) {
             out.append("tracing: OTLP ").append(tracing.protocol().orElse("(protocol from OTEL_*)")).append(" to ")
                     .append(tracing.endpoint().orElse("(endpoint from OTEL_*)")).append(", sample ratio ")

@@ -48,6 +48,10 @@ public final class FamilyBuilder {
         return new FamilyBuilder(Type.HISTOGRAM, name, help, labelNames);
     }
 
+    /**
+     * Adds one sample. A label whose value is empty is left out of that sample, as Prometheus would drop it
+     * anyway: an optional label (a cache's {@code level}) then appears only where it was configured.
+     */
     public FamilyBuilder add(double value, String... labelValues) {
         Labels labels = labels(labelValues);
         points.add(switch (type) {
@@ -71,7 +75,13 @@ public final class FamilyBuilder {
         if (labelValues.length != labelNames.length) {
             throw new IllegalArgumentException(name + " takes labels " + List.of(labelNames) + ", got " + List.of(labelValues));
         }
-        return Labels.of(labelNames, labelValues);
+        Labels labels = Labels.EMPTY;
+        for (int i = 0; i < labelNames.length; i++) {
+            if (!labelValues[i].isEmpty()) {
+                labels = labels.add(labelNames[i], labelValues[i]);
+            }
+        }
+        return labels;
     }
 
     @SuppressWarnings("unchecked")

@@ -33,10 +33,12 @@ public final class RedisEndpoint {
     private final AbstractRedisClient client;
     private final List<RedisURI> uris;
     private final Tracing tracing;
+    private final OwnLookups ownLookups;
 
     public RedisEndpoint(RedisConfig config, ClientResources resources, Tracing tracing) {
         this.config = config;
         this.tracing = tracing;
+        this.ownLookups = new OwnLookups(config.name());
         this.uris = (config.cluster() ? config.nodes() : List.of(config.url())).stream().map(this::uri).toList();
         SocketOptions socket = SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(config.commandTimeout());
@@ -98,6 +100,11 @@ public final class RedisEndpoint {
 
     public RedisConfig config() {
         return config;
+    }
+
+    /** Every source that reads this Redis counts its keyspace lookups here. */
+    public OwnLookups ownLookups() {
+        return ownLookups;
     }
 
     /** Opens a new connection; the stage fails with Lettuce's exception when Redis is unreachable. */

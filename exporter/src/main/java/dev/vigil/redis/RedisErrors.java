@@ -8,6 +8,8 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -49,6 +51,23 @@ public final class RedisErrors {
         return t.contains("connect") || t.contains("closed");
     }
 
+    /**
+     * Whether a finished reply is Redis' {@code WRONGTYPE} error: the key exists but holds another type.
+     * Readers report that for the one key; any other error fails the poll.
+     */
+    public static boolean isWrongType(CompletionStage<?> reply) {
+        CompletableFuture<?> done = reply.toCompletableFuture();
+        if (!done.isDone()) {
+            throw new IllegalStateException("a reply is looked at only once it has arrived");
+        }
+        Throwable error = unwrap(done.handle((v, e) -> e).join());
+        return error instanceof RedisCommandExecutionException r && r.getMessage() != null && r.getMessage().startsWith("WRONGTYPE");
+    }
+
+    private static boolean isAuth(String text) {
+        return text.contains("NOAUTH") || text.contains("WRONGPASS") || text.contains("NOPERM") || text.contains("invalid password");
+    }
+
     private static boolean tlsFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof javax.net.ssl.SSLException) {
@@ -56,10 +75,6 @@ public final class RedisErrors {
             }
         }
         return false;
-    }
-
-    private static boolean isAuth(String text) {
-        return text.contains("NOAUTH") || text.contains("WRONGPASS") || text.contains("NOPERM") || text.contains("invalid password");
     }
 
     private static Throwable unwrap(Throwable e) {

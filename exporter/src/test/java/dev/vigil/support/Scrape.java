@@ -15,11 +15,18 @@ public final class Scrape {
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final String body;
+    private static final Pattern TYPE = Pattern.compile("^# TYPE (\\S+) (\\S+)$");
+
     private final Map<String, Double> series = new LinkedHashMap<>();
+    private final Map<String, String> types = new LinkedHashMap<>();
 
     public Scrape(String body) {
         this.body = body;
         for (String line : body.split("\n")) {
+            Matcher type = TYPE.matcher(line);
+            if (type.matches()) {
+                types.put(type.group(1), type.group(2));
+            }
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
@@ -59,6 +66,11 @@ public final class Scrape {
     public double require(String name, String... labels) {
         return value(name, labels).orElseThrow(() -> new AssertionError(
                 "no series " + name + " " + java.util.Arrays.toString(labels) + " in:\n" + body));
+    }
+
+    /** The {@code # TYPE} of a family, by the name its TYPE line gives (with {@code _total} for a counter). */
+    public Optional<String> type(String family) {
+        return Optional.ofNullable(types.get(family));
     }
 
     public boolean hasFamily(String name) {

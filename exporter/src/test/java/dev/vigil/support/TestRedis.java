@@ -22,6 +22,7 @@ public final class TestRedis implements AutoCloseable {
     private final List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
 
     private final String password;
+    private RedisCommands<String, String> infoReader;
 
     private TestRedis(int port, String password) {
         this.port = port;
@@ -78,6 +79,23 @@ public final class TestRedis implements AutoCloseable {
 
     public RedisCommands<String, String> sync() {
         return connect().sync();
+    }
+
+    /**
+     * A whole-number field of {@code INFO}, read on a connection of the test's own. INFO looks up no key,
+     * so reading it moves neither keyspace_hits nor keyspace_misses.
+     */
+    public long info(String field) {
+        // One connection for every call, so reading INFO does not itself change connected_clients.
+        if (infoReader == null) {
+            infoReader = sync();
+        }
+        for (String line : infoReader.info().split("\r?\n")) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("INFO has no field " + field);
     }
 
     @Override
