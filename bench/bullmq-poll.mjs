@@ -1,9 +1,9 @@
 // Benchmark: the cost of reading every queue's counts, Vigil's poll against BullMQ's own getJobCounts().
 //
-// Usage: node bench/bullmq-poll.mjs --redis redis://127.0.0.1:PORT --vigil http://127.0.0.1:9740 [--queues 1000]
-// (bench/run.sh starts Redis and Vigil and calls this.) Fills N queues with jobs in several states, then
-// times BullMQ 5's getJobCounts() over all of them (one queue after another, and all at once), and reads
-// Vigil's own poll duration histogram for the same queues. Prints one line per figure.
+// Usage: node bench/bullmq-poll.mjs --phase fill|measure --redis redis://127.0.0.1:PORT [--vigil URL] [--queues 1000]
+// (bench/run.sh runs both phases around starting Vigil.) "fill" makes N queues with jobs in several states;
+// "measure" times BullMQ 5's getJobCounts() over all of them (one queue after another, and all at once)
+// and reads Vigil's own poll duration histogram for the same queues. Prints one line per figure.
 import { createRequire } from 'node:module';
 import process from 'node:process';
 
@@ -16,18 +16,18 @@ const connection = { host: redisUrl.hostname, port: Number(redisUrl.port) };
 const count = Number(args.queues ?? 1000);
 const rounds = 5;
 
-async function fill() {
-  const queues = [];
-  for (let i = 0; i < count; i++) {
-    const q = new Queue(`bench-${String(i).padStart(5, '0')}`, { connection });
+function open() {
+  return Array.from({ length: count }, (_, i) => new Queue(`bench-${String(i).padStart(5, '0')}`, { connection }));
+}
+
+async function fill(queues) {
+  for (const q of queues) {
     await q.addBulk([
       { name: 'a', data: {} }, { name: 'b', data: {} },
       { name: 'c', data: {}, opts: { delay: 3_600_000 } },
       { name: 'd', data: {}, opts: { priority: 3 } },
     ]);
-    queues.push(q);
   }
-  return queues;
 }
 
 async function time(label, fn) {
@@ -61,8 +61,13 @@ async function vigilPollMs() {
   return { ms: ((end.sum - start.sum) / (end.n - start.n)) * 1000, polls: end.n - start.n };
 }
 
-const queues = await fill();
-console.log(`queues: ${count}, each with 2 waiting, 1 delayed, 1 prioritized job`);
+const queues = open();
+if (args.phase === 'fill') {
+  await fill(queues);
+  console.log(`queues: ${count}, each with 2 waiting, 1 delayed, 1 prioritized job`);
+  await Promise.all(queues.map((q) => q.close()));
+  process.exit(0);
+}
 const sequential = await time('BullMQ 5 getJobCounts(), one queue after another', async () => {
   for (const q of queues) await q.getJobCounts();
 });

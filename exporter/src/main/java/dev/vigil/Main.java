@@ -40,6 +40,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        LogSetup.install();
         int status = run(args, System.getenv(), System.out, System.err);
         if (status >= 0) {
             System.exit(status);

@@ -1,14 +1,12 @@
 package dev.vigil.log;
 
 import dev.vigil.config.Redaction;
-import java.io.PrintStream;
 import java.time.Instant;
-import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
+import java.util.logging.StreamHandler;
 import java.util.logging.Logger;
 
 /**
@@ -19,21 +17,45 @@ public final class LogSetup {
     private LogSetup() {
     }
 
+    /** Call first thing in main, before any logger exists, so the shutdown-safe manager is the one used. */
+    public static void install() {
+        System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
+    }
+
     public static void configure(LogFormat format) {
-        LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
-        Handler handler = new ConsoleHandler() {
-            {
-                setOutputStream(new PrintStream(System.err, true));
-            }
-        };
+        for (Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        Handler handler = new StderrLines(format == LogFormat.JSON ? new JsonLine() : new TextLine());
         handler.setLevel(Level.ALL);
-        handler.setFormatter(format == LogFormat.JSON ? new JsonLine() : new TextLine());
         root.addHandler(handler);
         root.setLevel(Level.INFO);
         // Lettuce logs every reconnect attempt; Vigil logs the source going down and coming back instead.
         Logger.getLogger("io.lettuce").setLevel(Level.SEVERE);
         Logger.getLogger("io.netty").setLevel(Level.WARNING);
+    }
+
+    /**
+     * Writes each record to stderr at once. Not a ConsoleHandler with a replaced stream: replacing it closes
+     * the old one, which is System.err itself; and closing this handler (the JVM's shutdown resets logging)
+     * must not close stderr either, or the last lines of a shutdown are lost.
+     */
+    private static final class StderrLines extends StreamHandler {
+        StderrLines(Formatter formatter) {
+            super(System.err, formatter);
+        }
+
+        @Override
+        public synchronized void publish(LogRecord record) {
+            super.publish(record);
+            flush();
+        }
+
+        @Override
+        public synchronized void close() {
+            flush();
+        }
     }
 
     static String message(LogRecord record) {
