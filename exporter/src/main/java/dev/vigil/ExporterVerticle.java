@@ -5,6 +5,7 @@ import dev.vigil.config.BullmqConfig;
 import dev.vigil.config.RedisConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.http.HttpApi;
+import dev.vigil.llm.LlmSpend;
 import dev.vigil.poll.PollEngine;
 import dev.vigil.poll.Source;
 import dev.vigil.poll.SourceCollector;
@@ -26,10 +27,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -45,6 +48,7 @@ public final class ExporterVerticle extends VerticleBase {
     private final String version;
     private ClientResources redisResources;
     private final Map<String, RedisEndpoint> redis = new LinkedHashMap<>();
+    private Optional<LlmSpend> llm = Optional.empty();
     private PollEngine engine;
     private PrometheusMeterRegistry meters;
     private HttpServer server;
@@ -69,15 +73,17 @@ public final class ExporterVerticle extends VerticleBase {
         PrometheusRegistry prometheus = new PrometheusRegistry();
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus, io.micrometer.core.instrument.Clock.SYSTEM);
         bindJvmMetrics();
+        llm = config.llm().map(c -> new LlmSpend(c, config.server(), vertx, redis, Clock.systemUTC()));
         engine = new PollEngine(vertx, sources(), meters, new Random());
         prometheus.register(new SourceCollector(engine, version));
+        llm.ifPresent(l -> prometheus.register(l.collector()));
 
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.server().host())
                 .setPort(config.server().port())
                 .setCompressionSupported(true);
         return vertx.createHttpServer(options)
-                .requestHandler(HttpApi.router(vertx, engine, prometheus, version))
+                .requestHandler(HttpApi.router(vertx, engine, prometheus, version, router -> llm.ifPresent(l -> l.mount(router))))
                 .listen()
                 .onSuccess(s -> {
                     server = s;
@@ -92,6 +98,7 @@ public final class ExporterVerticle extends VerticleBase {
         for (BullmqConfig b : config.bullmq()) {
             sources.add(new BullmqSource(b, redis.get(b.redis()), vertx));
         }
+        llm.ifPresent(l -> sources.addAll(l.sources()));
         return sources;
     }
 

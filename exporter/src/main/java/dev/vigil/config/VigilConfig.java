@@ -2,9 +2,11 @@ package dev.vigil.config;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The whole configuration, built once at start-up; the rest of the code sees only these records. */
-public record VigilConfig(String origin, ServerConfig server, Map<String, RedisConfig> redis, List<BullmqConfig> bullmq) {
+public record VigilConfig(String origin, ServerConfig server, Map<String, RedisConfig> redis, List<BullmqConfig> bullmq,
+                          Optional<LlmConfig> llm) {
     public VigilConfig {
         redis = Map.copyOf(redis);
         bullmq = List.copyOf(bullmq);
@@ -24,6 +26,7 @@ public record VigilConfig(String origin, ServerConfig server, Map<String, RedisC
                     .append(", every ").append(Durations.format(b.interval()))
                     .append(b.discovers() ? ", discovering queues" : ", queues " + b.queues()).append('\n');
         }
+        llm.ifPresent(l -> out.append(l.summary(server.loopbackOnly())));
         return out.toString();
     }
 }
