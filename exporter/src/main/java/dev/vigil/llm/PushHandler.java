@@ -35,8 +35,10 @@ final class PushHandler {
     }
 
     void mount(Router router) {
+        // Two routes: Vert.x wants a body handler first on its route, and the token and content type are
+        // checked before any of the body is read.
+        router.post(PATH).handler(this::admit);
         router.post(PATH)
-                .handler(this::admit)
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(this::count)
                 .failureHandler(this::failed);

@@ -47,6 +47,9 @@ final class UsageParser {
         if (!(value instanceof JsonArray array)) {
             throw new InvalidUsage("$", "expected a usage object or an array of them");
         }
+        if (array.isEmpty()) {
+            throw new InvalidUsage("$", "the array holds no usage object");
+        }
         List<UsageEvent> events = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
             if (!(array.getValue(i) instanceof JsonObject o)) {
