@@ -92,7 +92,7 @@ final class AnthropicUsageReader implements UsageReader {
                 if (!(r instanceof JsonObject result)) {
                     continue;
                 }
-                RevisedBuckets.Totals grown = buckets.growth(ReportWindow.identity("cost", start, result),
+                RevisedBuckets.Totals grown = buckets.growth(ReportWindow.identity("cost", start, result, "amount"),
                         RevisedBuckets.Totals.cost(start, dollars(result)));
                 if (grown.costUsd().signum() > 0) {
                     String model = result.getValue("model") instanceof String m ? m : result.getString("description", "unknown");

@@ -44,7 +44,8 @@ final class ReportPages {
     /** All buckets of all pages, in order; {@code page} turns a next_page cursor into the next URI. */
     Future<List<JsonObject>> buckets(URI first, Function<String, URI> page) {
         CompletableFuture<List<JsonObject>> all = fetch(first, page, new ArrayList<>(), 1);
-        return Future.fromCompletionStage(all, vertx.getOrCreateContext());
+        return Future.fromCompletionStage(all, vertx.getOrCreateContext())
+                .recover(e -> Future.failedFuture(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e));
     }
 
     private CompletableFuture<List<JsonObject>> fetch(URI uri, Function<String, URI> page, List<JsonObject> buckets, int n) {

@@ -46,12 +46,14 @@ final class ReportWindow {
 
     /**
      * What identifies a result within its bucket: its grouping fields (model, line item, description, project,
-     * service tier...), i.e. every text or true/false field, so two results of one bucket never share a key.
+     * service tier...), i.e. every text or true/false field but the {@code values} (Anthropic's amount is a
+     * string), so two results of one bucket never share a key and a revised result keeps its key.
      */
-    static String identity(String report, Instant start, JsonObject result) {
+    static String identity(String report, Instant start, JsonObject result, String... values) {
+        java.util.Set<String> skip = java.util.Set.of(values);
         Map<String, Object> fields = new TreeMap<>();
         result.forEach(e -> {
-            if (e.getValue() instanceof String || e.getValue() instanceof Boolean) {
+            if ((e.getValue() instanceof String || e.getValue() instanceof Boolean) && !skip.contains(e.getKey())) {
                 fields.put(e.getKey(), e.getValue());
             }
         });
