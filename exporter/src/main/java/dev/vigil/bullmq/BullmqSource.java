@@ -5,7 +5,7 @@ import dev.vigil.poll.PollResult;
 import dev.vigil.poll.Source;
 import dev.vigil.redis.Pipeline;
 import dev.vigil.redis.RedisEndpoint;
-import dev.vigil.redis.RedisErrors;
+import dev.vigil.redis.SourceConnection;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -24,21 +24,18 @@ public final class BullmqSource implements Source {
     private static final Logger LOG = Logger.getLogger(BullmqSource.class.getName());
 
     private final BullmqConfig config;
-    private final RedisEndpoint redis;
-    private final Vertx vertx;
+    private final SourceConnection connection;
     private final QueueDiscovery discovery;
     private final QueueStateReader reader;
     private final EventsTail events;
     // Polls never overlap, but each runs across Lettuce and Vert.x threads: volatile keeps them visible.
-    private volatile Pipeline pipeline;
     private volatile List<QueueRef> queues;
     private volatile long discoveredAtNanos;
     private volatile boolean truncationLogged;
 
     public BullmqSource(BullmqConfig config, RedisEndpoint redis, Vertx vertx) {
         this.config = config;
-        this.redis = redis;
-        this.vertx = vertx;
+        this.connection = new SourceConnection(redis, vertx);
         this.discovery = new QueueDiscovery(config.prefix());
         this.reader = new QueueStateReader(config.prefix());
         BullmqConfig.EventsConfig e = config.events();
@@ -72,7 +69,7 @@ public final class BullmqSource implements Source {
 
     @Override
     public Future<PollResult> poll() {
-        CompletionStage<PollResult> result = connection().thenCompose(p -> queues(p).thenCompose(q ->
+        return connection.poll(p -> queues(p).thenCompose(q ->
                 reader.read(p, q, !config.discovers()).thenCompose(states -> {
                     // Only queues that still exist are tailed, so a vanished queue's counters drop out too.
                     List<QueueRef> present = states.stream().map(QueueState::queue).toList();
@@ -82,26 +79,11 @@ public final class BullmqSource implements Source {
                     return finished.thenApply(f -> new PollResult(
                             QueueMetrics.of(states, f, config.events().labelJobNames()), states.size() + " queues"));
                 })));
-        return Future.fromCompletionStage(result, vertx.getOrCreateContext())
-                .recover(e -> Future.failedFuture(RedisErrors.classify(redis.name(), e)));
     }
 
     @Override
     public Future<Void> close() {
-        Pipeline p = pipeline;
-        pipeline = null;
-        return p == null ? Future.succeededFuture() : Future.fromCompletionStage(p.close()).recover(e -> Future.succeededFuture());
-    }
-
-    /** Opens the source's own connection lazily; Lettuce reconnects it by itself after that. */
-    private CompletionStage<Pipeline> connection() {
-        if (pipeline != null && pipeline.isOpen()) {
-            return CompletableFuture.completedFuture(pipeline);
-        }
-        return redis.connect().thenApply(p -> {
-            pipeline = p;
-            return p;
-        });
+        return connection.close();
     }
 
     private CompletionStage<List<QueueRef>> queues(Pipeline p) {

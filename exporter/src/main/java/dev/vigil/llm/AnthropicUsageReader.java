@@ -61,46 +61,34 @@ final class AnthropicUsageReader implements UsageReader {
 
     private List<UsageEvent> usage(List<JsonObject> report) {
         List<UsageEvent> events = new ArrayList<>();
-        for (JsonObject bucket : report) {
-            Instant start = startOf(bucket);
-            for (Object r : ReportWindow.results(bucket)) {
-                if (!(r instanceof JsonObject result)) {
-                    continue;
-                }
-                JsonObject creation = result.getValue("cache_creation") instanceof JsonObject c ? c : null;
-                long cacheWrite = ReportWindow.whole(creation, "ephemeral_5m_input_tokens") + ReportWindow.whole(creation, "ephemeral_1h_input_tokens");
-                Tokens all = Tokens.fromAnthropic(ReportWindow.whole(result, "uncached_input_tokens"), ReportWindow.whole(result, "output_tokens"),
-                        ReportWindow.whole(result, "cache_read_input_tokens"), cacheWrite);
-                RevisedBuckets.Totals grown = buckets.growth(ReportWindow.identity("usage", start, result),
-                        RevisedBuckets.Totals.tokens(start, all.input(), all.output(), all.cachedInput(), all.cacheWrite(), 0));
-                Tokens tokens = new Tokens(grown.input(), grown.output(), grown.cachedInput(), grown.cacheWrite());
-                if (!tokens.isZero()) {
-                    Optional<BigDecimal> cost = config.costs() ? Optional.of(BigDecimal.ZERO) : Optional.empty();
-                    events.add(UsageEvent.counted(PROVIDER, result.getString("model", "unknown"), tokens, 0, RequestStatus.OK,
-                            cost, Map.of(), Optional.of(start)));
-                }
+        ReportWindow.forEachResult(report, AnthropicUsageReader::startOf, (start, result) -> {
+            JsonObject creation = result.getValue("cache_creation") instanceof JsonObject c ? c : null;
+            long cacheWrite = ReportWindow.whole(creation, "ephemeral_5m_input_tokens") + ReportWindow.whole(creation, "ephemeral_1h_input_tokens");
+            Tokens all = Tokens.fromAnthropic(ReportWindow.whole(result, "uncached_input_tokens"), ReportWindow.whole(result, "output_tokens"),
+                    ReportWindow.whole(result, "cache_read_input_tokens"), cacheWrite);
+            RevisedBuckets.Totals grown = buckets.growth(ReportWindow.identity("usage", start, result),
+                    RevisedBuckets.Totals.tokens(start, all.input(), all.output(), all.cachedInput(), all.cacheWrite(), 0));
+            Tokens tokens = new Tokens(grown.input(), grown.output(), grown.cachedInput(), grown.cacheWrite());
+            if (!tokens.isZero()) {
+                Optional<BigDecimal> cost = config.costs() ? Optional.of(BigDecimal.ZERO) : Optional.empty();
+                events.add(UsageEvent.counted(PROVIDER, result.getString("model", "unknown"), tokens, 0, RequestStatus.OK,
+                        cost, Map.of(), Optional.of(start)));
             }
-        }
+        });
         return events;
     }
 
     private List<UsageEvent> costs(List<JsonObject> report) {
         List<UsageEvent> events = new ArrayList<>();
-        for (JsonObject bucket : report) {
-            Instant start = startOf(bucket);
-            for (Object r : ReportWindow.results(bucket)) {
-                if (!(r instanceof JsonObject result)) {
-                    continue;
-                }
-                RevisedBuckets.Totals grown = buckets.growth(ReportWindow.identity("cost", start, result, "amount"),
-                        RevisedBuckets.Totals.cost(start, dollars(result)));
-                if (grown.costUsd().signum() > 0) {
-                    String model = result.getValue("model") instanceof String m ? m : result.getString("description", "unknown");
-                    events.add(UsageEvent.counted(PROVIDER, model, Tokens.NONE, 0, RequestStatus.OK, Optional.of(grown.costUsd()),
-                            Map.of(), Optional.of(start)));
-                }
+        ReportWindow.forEachResult(report, AnthropicUsageReader::startOf, (start, result) -> {
+            RevisedBuckets.Totals grown = buckets.growth(ReportWindow.identity("cost", start, result, "amount"),
+                    RevisedBuckets.Totals.cost(start, dollars(result)));
+            if (grown.costUsd().signum() > 0) {
+                String model = result.getValue("model") instanceof String m ? m : result.getString("description", "unknown");
+                events.add(UsageEvent.counted(PROVIDER, model, Tokens.NONE, 0, RequestStatus.OK, Optional.of(grown.costUsd()),
+                        Map.of(), Optional.of(start)));
             }
-        }
+        });
         return events;
     }
 

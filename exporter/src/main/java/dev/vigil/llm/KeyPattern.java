@@ -1,5 +1,6 @@
 package dev.vigil.llm;
 
+import dev.vigil.redis.Glob;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,12 +33,12 @@ final class KeyPattern {
         }
         for (int i = 0; i < spans.size(); i++) {
             String literal = pattern.substring(end, spans.get(i)[0]);
-            glob.append(escapeGlob(literal)).append('*');
+            glob.append(Glob.literal(literal)).append('*');
             regex.append(Pattern.quote(literal)).append(i == spans.size() - 1 ? "(.+)" : "(.+?)");
             end = spans.get(i)[1];
         }
         String tail = pattern.substring(end);
-        this.glob = glob.append(escapeGlob(tail)).toString();
+        this.glob = glob.append(Glob.literal(tail)).toString();
         this.regex = Pattern.compile(regex.append(Pattern.quote(tail)).append('$').toString(), Pattern.DOTALL);
     }
 
@@ -56,16 +57,5 @@ final class KeyPattern {
             values.put(names.get(i), m.group(i + 1));
         }
         return Optional.of(values);
-    }
-
-    private static String escapeGlob(String s) {
-        StringBuilder out = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
-                out.append('\\');
-            }
-            out.append(c);
-        }
-        return out.toString();
     }
 }

@@ -67,44 +67,38 @@ final class OpenAiUsageReader implements UsageReader {
 
     private List<UsageEvent> usage(String kind, List<JsonObject> report) {
         List<UsageEvent> events = new ArrayList<>();
-        for (JsonObject bucket : report) {
-            Instant start = Instant.ofEpochSecond(bucket.getLong("start_time", 0L));
-            for (Object r : ReportWindow.results(bucket)) {
-                if (!(r instanceof JsonObject result)) {
-                    continue;
-                }
-                RevisedBuckets.Totals grown = buckets.growth(ReportWindow.identity(kind, start, result), RevisedBuckets.Totals.tokens(start,
-                        ReportWindow.whole(result, "input_tokens"), ReportWindow.whole(result, "output_tokens"),
-                        ReportWindow.whole(result, "input_cached_tokens"), 0, ReportWindow.whole(result, "num_model_requests")));
-                Tokens tokens = new Tokens(grown.input(), grown.output(), grown.cachedInput(), 0);
-                if (!tokens.isZero() || grown.requests() > 0) {
-                    // With costs read from the bill, tokens carry no price of their own.
-                    Optional<BigDecimal> cost = config.costs() ? Optional.of(BigDecimal.ZERO) : Optional.empty();
-                    events.add(UsageEvent.counted(PROVIDER, result.getString("model", "unknown"), tokens, grown.requests(),
-                            RequestStatus.OK, cost, Map.of(), Optional.of(start)));
-                }
+        ReportWindow.forEachResult(report, OpenAiUsageReader::startOf, (start, result) -> {
+            RevisedBuckets.Totals grown = buckets.growth(ReportWindow.identity(kind, start, result), RevisedBuckets.Totals.tokens(start,
+                    ReportWindow.whole(result, "input_tokens"), ReportWindow.whole(result, "output_tokens"),
+                    ReportWindow.whole(result, "input_cached_tokens"), 0, ReportWindow.whole(result, "num_model_requests")));
+            Tokens tokens = new Tokens(grown.input(), grown.output(), grown.cachedInput(), 0);
+            if (!tokens.isZero() || grown.requests() > 0) {
+                // With costs read from the bill, tokens carry no price of their own.
+                Optional<BigDecimal> cost = config.costs() ? Optional.of(BigDecimal.ZERO) : Optional.empty();
+                events.add(UsageEvent.counted(PROVIDER, result.getString("model", "unknown"), tokens, grown.requests(),
+                        RequestStatus.OK, cost, Map.of(), Optional.of(start)));
             }
-        }
+        });
         return events;
     }
 
     private List<UsageEvent> costs(List<JsonObject> report) {
         List<UsageEvent> events = new ArrayList<>();
-        for (JsonObject bucket : report) {
-            Instant start = Instant.ofEpochSecond(bucket.getLong("start_time", 0L));
-            for (Object r : ReportWindow.results(bucket)) {
-                if (!(r instanceof JsonObject result) || !(result.getValue("amount") instanceof JsonObject amount)) {
-                    continue;
-                }
-                BigDecimal usd = dollars(amount);
-                RevisedBuckets.Totals grown = buckets.growth(ReportWindow.identity("costs", start, result), RevisedBuckets.Totals.cost(start, usd));
+        ReportWindow.forEachResult(report, OpenAiUsageReader::startOf, (start, result) -> {
+            if (result.getValue("amount") instanceof JsonObject amount) {
+                RevisedBuckets.Totals grown = buckets.growth(ReportWindow.identity("costs", start, result),
+                        RevisedBuckets.Totals.cost(start, dollars(amount)));
                 if (grown.costUsd().signum() > 0) {
                     events.add(UsageEvent.counted(PROVIDER, modelOf(result.getString("line_item")), Tokens.NONE, 0,
                             RequestStatus.OK, Optional.of(grown.costUsd()), Map.of(), Optional.of(start)));
                 }
             }
-        }
+        });
         return events;
+    }
+
+    private static Instant startOf(JsonObject bucket) {
+        return Instant.ofEpochSecond(bucket.getLong("start_time", 0L));
     }
 
     /** {@code amount.value} is a number in the documented example and a decimal string in real answers. */

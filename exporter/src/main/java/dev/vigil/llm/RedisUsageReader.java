@@ -3,7 +3,7 @@ package dev.vigil.llm;
 import dev.vigil.config.LlmRedisConfig;
 import dev.vigil.redis.Pipeline;
 import dev.vigil.redis.RedisEndpoint;
-import dev.vigil.redis.RedisErrors;
+import dev.vigil.redis.SourceConnection;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
@@ -31,34 +31,27 @@ final class RedisUsageReader implements UsageReader {
     private static final int SCAN_COUNT = 1000;
 
     private final LlmRedisConfig config;
-    private final RedisEndpoint redis;
-    private final Vertx vertx;
+    private final SourceConnection connection;
     private final KeyPattern pattern;
     private final List<String> fields;
-    // Polls never overlap, but each runs across Lettuce and Vert.x threads: volatile keeps them visible.
-    private volatile Pipeline pipeline;
     private final CounterReadings readings = new CounterReadings();
     private volatile boolean readOnce;
     private volatile boolean boundLogged;
 
     RedisUsageReader(LlmRedisConfig config, RedisEndpoint redis, Vertx vertx) {
         this.config = config;
-        this.redis = redis;
-        this.vertx = vertx;
+        this.connection = new SourceConnection(redis, vertx);
         this.pattern = new KeyPattern(config.keyPattern());
         this.fields = LlmRedisConfig.FIELDS.stream().map(f -> config.fields().get(f)).toList();
     }
 
     @Override
     public Future<Reading> read() {
-        CompletionStage<Reading> result = connection().thenCompose(p -> scan(p, ScanCursor.INITIAL, new ArrayList<>())
-                .thenCompose(keys -> {
-                    Map<String, RedisFuture<Map<String, String>>> replies = new LinkedHashMap<>();
-                    keys.forEach(k -> replies.put(k, p.commands().hgetall(k)));
-                    return p.send(List.copyOf(replies.values())).thenApply(v -> growth(replies));
-                }));
-        return Future.fromCompletionStage(result, vertx.getOrCreateContext())
-                .recover(e -> Future.failedFuture(RedisErrors.classify(redis.name(), e)));
+        return connection.poll(p -> scan(p, ScanCursor.INITIAL, new ArrayList<>()).thenCompose(keys -> {
+            Map<String, RedisFuture<Map<String, String>>> replies = new LinkedHashMap<>();
+            keys.forEach(k -> replies.put(k, p.commands().hgetall(k)));
+            return p.send(List.copyOf(replies.values())).thenApply(v -> growth(replies));
+        }));
     }
 
     private CompletionStage<List<String>> scan(Pipeline p, ScanCursor cursor, List<String> found) {
@@ -144,21 +137,8 @@ final class RedisUsageReader implements UsageReader {
         return events;
     }
 
-    /** Opens the source's own connection lazily; Lettuce reconnects it by itself after that. */
-    private CompletionStage<Pipeline> connection() {
-        if (pipeline != null && pipeline.isOpen()) {
-            return CompletableFuture.completedFuture(pipeline);
-        }
-        return redis.connect().thenApply(p -> {
-            pipeline = p;
-            return p;
-        });
-    }
-
     @Override
     public Future<Void> close() {
-        Pipeline p = pipeline;
-        pipeline = null;
-        return p == null ? Future.succeededFuture() : Future.fromCompletionStage(p.close()).recover(e -> Future.succeededFuture());
+        return connection.close();
     }
 }

@@ -6,8 +6,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -38,10 +41,20 @@ final class ReportWindow {
         return monthStart.isBefore(back) ? monthStart : back;
     }
 
-    /** A bucket's results: "results" in the documented answers, "result" in some versions of OpenAI's spec. */
-    static JsonArray results(JsonObject bucket) {
-        JsonArray results = bucket.getJsonArray("results");
-        return results != null ? results : bucket.getJsonArray("result", new JsonArray());
+    /**
+     * Every result of every bucket, with its bucket's start. Results sit in "results" in the documented answers,
+     * in "result" in some versions of OpenAI's spec.
+     */
+    static void forEachResult(List<JsonObject> report, Function<JsonObject, Instant> startOf, BiConsumer<Instant, JsonObject> action) {
+        for (JsonObject bucket : report) {
+            Instant start = startOf.apply(bucket);
+            JsonArray results = bucket.getJsonArray("results");
+            for (Object r : results != null ? results : bucket.getJsonArray("result", new JsonArray())) {
+                if (r instanceof JsonObject result) {
+                    action.accept(start, result);
+                }
+            }
+        }
     }
 
     /**
