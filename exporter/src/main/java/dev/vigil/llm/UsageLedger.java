@@ -135,7 +135,9 @@ public final class UsageLedger {
             LOG.warning("more than " + MAX_UNPRICED_LOGGED + " models have no price; further ones are not named here");
             return;
         }
-        LOG.warning("llm: model '" + cut(model) + "' of provider " + provider + " has no price: its tokens are counted"
+        // Names come from applications and Redis keys: no control characters reach the log.
+        String shown = cut(model).replaceAll("\\p{Cntrl}", "?");
+        LOG.warning("llm: model '" + shown + "' of provider " + provider + " has no price: its tokens are counted"
                 + " (llm_unpriced_tokens_total) but no dollars; add it to the file named by llm.prices_file");
     }
 

@@ -83,7 +83,7 @@ final class UsageParser {
     private static Object decode(String text, String where) throws InvalidUsage {
         try {
             return Json.decodeValue(text);
-        } catch (DecodeException | StackOverflowError e) {
+        } catch (DecodeException e) {
             String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
             throw new InvalidUsage(where.trim(), "not valid JSON (" + (reason.length() > 160 ? reason.substring(0, 160) + "..." : reason) + ")");
         }
