@@ -37,6 +37,7 @@ final class RedisUsageReader implements UsageReader {
     private final CounterReadings readings = new CounterReadings();
     private volatile boolean readOnce;
     private volatile boolean boundLogged;
+    private volatile boolean skipLogged;
 
     RedisUsageReader(LlmRedisConfig config, RedisEndpoint redis, Vertx vertx) {
         this.config = config;
@@ -77,38 +78,41 @@ final class RedisUsageReader implements UsageReader {
         List<UsageEvent> events = new ArrayList<>();
         int skipped = 0;
         for (Map.Entry<String, RedisFuture<Map<String, String>>> e : replies.entrySet()) {
+            CompletableFuture<Map<String, String>> reply = e.getValue().toCompletableFuture();
+            boolean failed = reply.isCompletedExceptionally();
+            if (!failed && reply.join().isEmpty()) {
+                continue; // deleted since the SCAN
+            }
             Optional<Map<String, String>> labels = pattern.values(e.getKey());
-            Optional<long[]> values = labels.isEmpty() ? Optional.empty() : values(e.getValue());
+            Optional<long[]> values = failed || labels.isEmpty() ? Optional.empty() : values(reply.join());
             if (values.isEmpty()) {
                 skipped++;
                 continue;
             }
             events.addAll(events(e.getKey(), labels.get(), values.get(), time));
         }
-        if (skipped > 0) {
-            LOG.fine("source " + config.name() + ": skipped " + skipped + " keys that are not hashes of whole numbers");
+        if (skipped > 0 && !skipLogged) {
+            skipLogged = true;
+            LOG.warning("source " + config.name() + ": skipping " + skipped + " keys matching '" + config.keyPattern()
+                    + "' that are not hashes of whole numbers (HINCRBY, not HINCRBYFLOAT) or do not fit it; logged once");
         }
         readings.keepOnly(replies.keySet());
         readOnce = true;
         return new Reading(events, replies.size() + " usage keys");
     }
 
-    /** The counted fields of one hash, or empty when it is gone, not a hash, or holds something else than whole numbers. */
-    private Optional<long[]> values(RedisFuture<Map<String, String>> reply) {
+    /** The counted fields of one hash, or empty when a field holds something else than a whole number. */
+    private Optional<long[]> values(Map<String, String> hash) {
+        long[] values = new long[fields.size()];
         try {
-            Map<String, String> hash = reply.toCompletableFuture().getNow(null);
-            if (hash == null || hash.isEmpty()) {
-                return Optional.empty();
-            }
-            long[] values = new long[fields.size()];
             for (int i = 0; i < values.length; i++) {
                 String v = hash.get(fields.get(i));
                 values[i] = v == null ? 0 : Math.max(0, Long.parseLong(v.trim()));
             }
-            return Optional.of(values);
-        } catch (RuntimeException e) {
+        } catch (NumberFormatException e) {
             return Optional.empty();
         }
+        return Optional.of(values);
     }
 
     private List<UsageEvent> events(String key, Map<String, String> labels, long[] now, Optional<Instant> time) {

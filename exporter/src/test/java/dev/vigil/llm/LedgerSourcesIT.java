@@ -150,6 +150,8 @@ class LedgerSourcesIT {
         RedisCommands<String, String> app = redis.sync();
         app.hset("llm:usage:openai:gpt-4.1", Map.of("input_tokens", "81200", "output_tokens", "9100", "cached_input_tokens", "40000", "requests", "37"));
         app.hset("llm:usage:google:gemini-2.5-flash", Map.of("input_tokens", "5000", "output_tokens", "700", "requests", "4", "errors", "1"));
+        app.set("llm:usage:openai:not-a-hash", "812");
+        app.hset("llm:usage:openai:float-counter", "input_tokens", "812.5");
         try (RunningExporter vigil = RunningExporter.start(config())) {
             Scrape first = vigil.awaitScrape(java.time.Duration.ofSeconds(30), s -> s.value("llm_tokens_total", "provider", "openai",
                     "model", "gpt-4o-mini", "type", "input", "tenant", "tenant-0").isPresent()
@@ -184,6 +186,9 @@ class LedgerSourcesIT {
             assertThat(later.require("llm_tokens_total", "provider", "google", "model", "gemini-2.5-flash", "type", "input", "tenant", ""))
                     .isEqualTo(5060.0);
             assertThat(later.require("vigil_source_up", "source", "llm/sql/litellm")).isEqualTo(1.0);
+            // Keys that are no usage hashes are skipped (and logged once); the source stays up.
+            assertThat(later.require("vigil_source_up", "source", "llm/redis/main")).isEqualTo(1.0);
+            assertThat(later.body()).doesNotContain("not-a-hash", "float-counter");
         }
     }
 }
