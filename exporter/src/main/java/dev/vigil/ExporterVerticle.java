@@ -8,6 +8,7 @@ import dev.vigil.config.PostgresConfig;
 import dev.vigil.config.RedisConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.http.HttpApi;
+import dev.vigil.llm.LlmSpend;
 import dev.vigil.poll.PollEngine;
 import dev.vigil.poll.Source;
 import dev.vigil.poll.SourceCollector;
@@ -32,10 +33,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -53,6 +56,7 @@ public final class ExporterVerticle extends VerticleBase {
     private Tracing tracing;
     private ClientResources redisResources;
     private final Map<String, RedisEndpoint> redis = new LinkedHashMap<>();
+    private Optional<LlmSpend> llm = Optional.empty();
     private PollEngine engine;
     private PrometheusMeterRegistry meters;
     private HttpServer server;
@@ -82,15 +86,17 @@ public final class ExporterVerticle extends VerticleBase {
                 tracing.enabled() ? new ExemplarSpans() : null);
         bindJvmMetrics();
         redis.values().forEach(e -> e.ownLookups().bindTo(meters));
+        llm = config.llm().map(c -> new LlmSpend(c, config.server(), vertx, redis, Clock.systemUTC()));
         engine = new PollEngine(vertx, sources(), meters, tracing, new Random());
         prometheus.register(new SourceCollector(engine, version));
+        llm.ifPresent(l -> prometheus.register(l.collector()));
 
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.server().host())
                 .setPort(config.server().port())
                 .setCompressionSupported(true);
         return vertx.createHttpServer(options)
-                .requestHandler(HttpApi.router(vertx, engine, prometheus, version, tracing))
+                .requestHandler(HttpApi.router(vertx, engine, prometheus, version, tracing, router -> llm.ifPresent(l -> l.mount(router))))
                 .listen()
                 .onSuccess(s -> {
                     server = s;
@@ -110,6 +116,7 @@ public final class ExporterVerticle extends VerticleBase {
         }
         config.cache().redisInfo().forEach(r -> sources.add(new RedisInfoSource(config.cache(), redis.get(r), vertx)));
         config.cache().appByRedis().forEach((r, caches) -> sources.add(new AppCacheSource(config.cache(), caches, redis.get(r), vertx)));
+        llm.ifPresent(l -> sources.addAll(l.sources()));
         return sources;
     }
 

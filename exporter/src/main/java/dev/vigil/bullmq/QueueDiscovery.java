@@ -1,5 +1,6 @@
 package dev.vigil.bullmq;
 
+import dev.vigil.redis.Glob;
 import dev.vigil.redis.Pipeline;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
@@ -27,7 +28,7 @@ final class QueueDiscovery {
     /** All queue names found, sorted; the caller applies the max_queues bound. */
     CompletionStage<Set<QueueRef>> discover(Pipeline pipeline) {
         // One glob for both suffixes; the exact suffix is checked below, so "metrics" keys and the like drop out.
-        ScanArgs args = ScanArgs.Builder.matches(escapeGlob(prefix) + ":*:[mi][ed]*").limit(SCAN_COUNT);
+        ScanArgs args = ScanArgs.Builder.matches(Glob.literal(prefix) + ":*:[mi][ed]*").limit(SCAN_COUNT);
         Set<QueueRef> found = new TreeSet<>();
         return scan(pipeline, ScanCursor.INITIAL, args, found).thenApply(v -> found);
     }
@@ -55,17 +56,5 @@ final class QueueDiscovery {
             }
         }
         return java.util.Optional.empty();
-    }
-
-    /** Prefixes are literal: a '[' or '*' in one must not act as a glob. */
-    static String escapeGlob(String s) {
-        StringBuilder out = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
-                out.append('\\');
-            }
-            out.append(c);
-        }
-        return out.toString();
     }
 }

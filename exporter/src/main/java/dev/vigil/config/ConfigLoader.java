@@ -1,21 +1,13 @@
 package dev.vigil.config;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 
 /** Reads the YAML file once into {@link VigilConfig}, or explains precisely why it cannot. */
@@ -34,26 +26,12 @@ public final class ConfigLoader {
                 List.of(BullmqConfig.defaults("main")),
                 Map.of(),
                 CacheConfig.NONE,
+                Optional.empty(),
                 TracingConfig.OFF);
     }
 
     public VigilConfig load(Path file) throws ConfigException {
-        String name = file.toString();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(true); // YamlSection reports duplicates itself, with the key's path
-            Node root = new Yaml(options).compose(reader);
-            return read(name, root);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(name, 0, "", "no such file");
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw new ConfigException(name, line, "", "not valid YAML: " + e.getProblem());
-        } catch (YAMLException e) {
-            throw new ConfigException(name, 0, "", "not valid YAML: " + e.getMessage());
-        } catch (IOException e) {
-            throw new ConfigException(name, 0, "", "cannot read: " + e.getMessage());
-        }
+        return read(file.toString(), YamlFile.read(file));
     }
 
     private VigilConfig read(String file, Node node) throws ConfigException {
@@ -84,11 +62,13 @@ public final class ConfigLoader {
                 throw root.error("cache", "source name '" + sourceName + "' is already used by another source; rename that one");
             }
         }
+        Optional<LlmConfig> llm = root.section("llm").isPresent()
+                ? Optional.of(LlmConfig.read(root.section("llm").get(), redis.keySet(), names, env)) : Optional.empty();
         TracingConfig tracing = root.section("tracing").isPresent()
                 ? TracingConfig.read(root.section("tracing").get())
                 : TracingConfig.OFF;
         root.finish();
-        return new VigilConfig(file, server, redis, bullmq, postgres, cache, tracing);
+        return new VigilConfig(file, server, redis, bullmq, postgres, cache, llm, tracing);
     }
 
     private static Map<String, PostgresConfig> readPostgres(YamlSection root) throws ConfigException {

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The whole configuration, built once at start-up; the rest of the code sees only these records. */
 public record VigilConfig(
@@ -13,6 +14,7 @@ public record VigilConfig(
         List<BullmqConfig> bullmq,
         Map<String, PostgresConfig> postgres,
         CacheConfig cache,
+        Optional<LlmConfig> llm,
         TracingConfig tracing) {
     public VigilConfig {
         redis = Map.copyOf(redis);
@@ -39,6 +41,7 @@ public record VigilConfig(
                 .append(p.statements().isPresent() ? ", pg_stat_statements" : "")
                 .append(p.queries().isEmpty() ? "" : ", " + p.queries().size() + " custom queries").append('\n'));
         out.append(cache.summary());
+        llm.ifPresent(l -> out.append(l.summary(server.loopbackOnly())));
         if (tracing.enabled()) {
             out.append("tracing: OTLP ").append(tracing.protocol().orElse("(protocol from OTEL_*)")).append(" to ")
                     .append(tracing.endpoint().orElse("(endpoint from OTEL_*)")).append(", sample ratio ")

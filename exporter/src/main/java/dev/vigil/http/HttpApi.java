@@ -6,6 +6,7 @@ import dev.vigil.trace.Tracing;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /** The exporter's routes: {@code /metrics}, {@code /healthz}, {@code /readyz} and the status page. */
@@ -13,11 +14,14 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    public static Router router(Vertx vertx, PollEngine engine, PrometheusRegistry registry, String version, Tracing tracing) {
+    /** @param apiRoutes adds the {@code /api/...} routes of the configured features (the llm push endpoint) */
+    public static Router router(Vertx vertx, PollEngine engine, PrometheusRegistry registry, String version, Tracing tracing,
+                                Consumer<Router> apiRoutes) {
         Router router = Router.router(vertx);
         if (tracing.enabled()) {
             router.route().handler(new HttpServerSpans(tracing));
         }
+        apiRoutes.accept(router);
         router.get("/metrics").handler(new MetricsHandler(registry));
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("ok\n"));
         router.get("/readyz").handler(ctx -> {
@@ -42,7 +46,8 @@ public final class HttpApi {
         router.errorHandler(405, ctx -> ctx.response()
                 .setStatusCode(405)
                 .putHeader("Content-Type", "text/plain; charset=utf-8")
-                .end(ctx.request().method() + " is not allowed on " + ctx.request().path() + "; use GET\n"));
+                .end(ctx.request().method() + " is not allowed on " + ctx.request().path()
+                        + (ctx.request().path().startsWith("/api/") ? "; use POST\n" : "; use GET\n")));
         return router;
     }
 }

@@ -65,20 +65,29 @@ public final class RunningExporter implements AutoCloseable {
     }
 
     public HttpResponse<String> get(String path, String... headers) {
-        return get(path, HttpResponse.BodyHandlers.ofString(), headers);
+        return send(request(path, headers).GET(), HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<byte[]> getBytes(String path, String... headers) {
-        return get(path, HttpResponse.BodyHandlers.ofByteArray(), headers);
+        return send(request(path, headers).GET(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private <T> HttpResponse<T> get(String path, HttpResponse.BodyHandler<T> body, String... headers) {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10));
+    /** POSTs the body as an application would (the LLM usage push). */
+    public HttpResponse<String> post(String path, byte[] body, String... headers) {
+        return send(request(path, headers).POST(HttpRequest.BodyPublishers.ofByteArray(body)), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder request(String path, String... headers) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(20));
         if (headers.length > 0) {
             req.headers(headers);
         }
+        return req;
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
         try {
-            return http.send(req.build(), body);
+            return http.send(request.build(), body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

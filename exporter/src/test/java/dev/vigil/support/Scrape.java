@@ -51,7 +51,9 @@ public final class Scrape {
         StringBuilder key = new StringBuilder();
         Map<String, String> wanted = new java.util.TreeMap<>();
         for (int i = 0; i < labels.length; i += 2) {
-            wanted.put(labels[i], labels[i + 1]);
+            if (!labels[i + 1].isEmpty()) { // to Prometheus an empty label is no label
+                wanted.put(labels[i], labels[i + 1]);
+            }
         }
         key.append(name);
         if (!wanted.isEmpty()) {

@@ -1,0 +1,67 @@
+package dev.vigil.llm;
+
+import dev.vigil.config.LlmApiConfig;
+import dev.vigil.config.LlmConfig;
+import dev.vigil.config.LlmRedisConfig;
+import dev.vigil.config.LlmSqlConfig;
+import dev.vigil.config.ServerConfig;
+import dev.vigil.poll.Source;
+import dev.vigil.redis.RedisEndpoint;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Everything the {@code llm} section turns on: the price table, the ledger and its collector, the push
+ * route and the polled sources that feed the ledger.
+ */
+public final class LlmSpend {
+    private static final Logger LOG = Logger.getLogger(LlmSpend.class.getName());
+
+    private final UsageLedger ledger;
+    private final Optional<PushHandler> push;
+    private final List<Source> sources = new ArrayList<>();
+
+    public LlmSpend(LlmConfig config, ServerConfig server, Vertx vertx, Map<String, RedisEndpoint> redis, Clock clock) {
+        PriceTable prices = PriceTable.load(config.prices());
+        LOG.info("llm: " + prices.size() + " model prices (built-in table of " + prices.asOf()
+                + config.prices().map(p -> ", with " + p.origin()).orElse("") + ")");
+        this.ledger = new UsageLedger(config, prices, clock);
+        this.push = config.push().enabled()
+                ? Optional.of(new PushHandler(ledger, config.push().token(), server.loopbackOnly(), clock)) : Optional.empty();
+        if (push.isPresent() && config.push().token().isEmpty() && !server.loopbackOnly()) {
+            LOG.warning("llm: the push endpoint refuses every request until llm.push.token_file is set, since Vigil listens on "
+                    + server.host() + " (beyond loopback)");
+        }
+        for (LlmRedisConfig r : config.redis()) {
+            sources.add(new LedgerFeed(r.name(), "llm-redis", r.interval(), r.timeout(),
+                    new RedisUsageReader(r, redis.get(r.redis()), vertx), ledger));
+        }
+        for (LlmSqlConfig s : config.sql()) {
+            sources.add(new LedgerFeed(s.name(), "llm-sql", s.interval(), s.timeout(), new SqlLedgerReader(s, config.labels(), vertx), ledger));
+        }
+        for (LlmApiConfig a : config.apis()) {
+            UsageReader reader = a.provider().equals("openai") ? new OpenAiUsageReader(a, vertx, clock) : new AnthropicUsageReader(a, vertx, clock);
+            sources.add(new LedgerFeed(a.name(), "llm-" + a.provider(), a.interval(), a.timeout(), reader, ledger));
+        }
+    }
+
+    public MultiCollector collector() {
+        return new LedgerCollector(ledger);
+    }
+
+    public List<Source> sources() {
+        return List.copyOf(sources);
+    }
+
+    /** Adds the push route, when push is enabled. */
+    public void mount(Router router) {
+        push.ifPresent(p -> p.mount(router));
+    }
+}

@@ -1,0 +1,134 @@
+package dev.vigil.llm;
+
+import dev.vigil.config.Secret;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code POST /api/v1/llm/usage}: the application's calls, pushed as JSON or NDJSON. Checks come cheapest
+ * first (token, content type, size) so a hostile client costs little; a body is counted whole or rejected
+ * whole, and every rejection is a 4xx with the reason, never a 500.
+ */
+final class PushHandler {
+    static final String PATH = "/api/v1/llm/usage";
+    static final long MAX_BODY_BYTES = 1024 * 1024;
+
+    private final UsageLedger ledger;
+    private final Optional<byte[]> tokenDigest;
+    private final boolean loopbackOnly;
+    private final Clock clock;
+
+    PushHandler(UsageLedger ledger, Optional<Secret> token, boolean loopbackOnly, Clock clock) {
+        this.ledger = ledger;
+        this.tokenDigest = token.map(t -> digest(t.value()));
+        this.loopbackOnly = loopbackOnly;
+        this.clock = clock;
+    }
+
+    void mount(Router router) {
+        // Two routes: Vert.x wants a body handler first on its route, and the token and content type are
+        // checked before any of the body is read.
+        router.post(PATH).handler(this::admit);
+        router.post(PATH)
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                .handler(this::count)
+                .failureHandler(this::failed);
+    }
+
+    private void admit(RoutingContext ctx) {
+        if (tokenDigest.isEmpty() && !loopbackOnly) {
+            answer(ctx, 403, "pushing usage needs a bearer token when Vigil listens beyond loopback: set llm.push.token_file");
+            return;
+        }
+        if (tokenDigest.isPresent() && !authorized(ctx.request().getHeader("Authorization"))) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            answer(ctx, 401, "missing or wrong bearer token (Authorization: Bearer <the token in llm.push.token_file>)");
+            return;
+        }
+        Optional<Boolean> ndjson = mediaType(ctx.request().getHeader("Content-Type"));
+        if (ndjson.isEmpty()) {
+            answer(ctx, 415, "send Content-Type: application/json (an object or an array) or application/x-ndjson, in UTF-8");
+            return;
+        }
+        ctx.put("ndjson", ndjson.get());
+        ctx.next();
+    }
+
+    private void count(RoutingContext ctx) {
+        String body = ctx.body().asString(StandardCharsets.UTF_8.name());
+        List<UsageEvent> events;
+        try {
+            events = body == null ? UsageParser.json("", clock.instant())
+                    : Boolean.TRUE.equals(ctx.get("ndjson")) ? UsageParser.ndjson(body, clock.instant()) : UsageParser.json(body, clock.instant());
+        } catch (InvalidUsage e) {
+            answer(ctx, 400, e.describe());
+            return;
+        }
+        ledger.record(events);
+        ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("accepted", events.size()).encode());
+    }
+
+    private void failed(RoutingContext ctx) {
+        int status = ctx.statusCode();
+        if (status == 413) {
+            answer(ctx, 413, "the body is larger than " + MAX_BODY_BYTES + " bytes; send fewer events per request");
+        } else if (status >= 400 && status < 500) {
+            answer(ctx, status, "the request could not be read");
+        } else {
+            ctx.next();
+        }
+    }
+
+    private boolean authorized(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        // Digests of equal length, compared in constant time: neither the token nor its length leaks by timing.
+        return MessageDigest.isEqual(digest(header.substring(7).trim()), tokenDigest.orElseThrow());
+    }
+
+    /** True for NDJSON, false for JSON, empty for anything else (or a charset other than UTF-8). */
+    static Optional<Boolean> mediaType(String header) {
+        if (header == null) {
+            return Optional.empty();
+        }
+        String[] parts = header.toLowerCase(Locale.ROOT).split(";");
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].trim();
+            if (p.startsWith("charset=") && !p.substring(8).replace("\"", "").equals("utf-8")) {
+                return Optional.empty();
+            }
+        }
+        return switch (parts[0].trim()) {
+            case "application/json" -> Optional.of(false);
+            case "application/x-ndjson", "application/ndjson", "application/jsonl" -> Optional.of(true);
+            default -> Optional.empty();
+        };
+    }
+
+    private static void answer(RoutingContext ctx, int status, String message) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("error", message).encode());
+    }
+
+    private static byte[] digest(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.vigil.llm;
+
+import dev.vigil.config.LlmSqlConfig;
+import dev.vigil.config.Redaction;
+import dev.vigil.poll.PollErrorReason;
+import dev.vigil.poll.PollException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.List;
+import java.util.Properties;
+import java.util.TimeZone;
+import java.util.logging.Logger;
+
+/**
+ * A table of LLM calls in PostgreSQL, read incrementally: each poll asks for the rows from the watermark
+ * (less the overlap) on, oldest first, and counts the ones not counted before. JDBC blocks, so each poll runs
+ * on a worker thread; the connection is kept between polls and opened again after it broke.
+ */
+final class SqlLedgerReader implements UsageReader {
+    private static final Logger LOG = Logger.getLogger(SqlLedgerReader.class.getName());
+    /** Timestamps without a time zone are taken as UTC, as LiteLLM writes them. */
+    private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+
+    private final LlmSqlConfig config;
+    private final LedgerRows rows;
+    private final Vertx vertx;
+    private final String sql;
+    private final LedgerWatermark watermark;
+    private Connection connection;
+
+    SqlLedgerReader(LlmSqlConfig config, List<String> attribution, Vertx vertx) {
+        this.config = config;
+        this.rows = new LedgerRows(attribution);
+        this.vertx = vertx;
+        this.sql = "SELECT * FROM (" + config.query() + ") AS ledger WHERE ledger.\"time\" >= ? ORDER BY ledger.\"time\"";
+        this.watermark = new LedgerWatermark(config.overlap());
+    }
+
+    @Override
+    public Future<Reading> read() {
+        return vertx.executeBlocking(this::readNewRows);
+    }
+
+    private synchronized Reading readNewRows() {
+        try {
+            if (connection == null || connection.isClosed()) {
+                connection = connect();
+            }
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setQueryTimeout((int) Math.max(1, config.timeout().toSeconds()));
+                statement.setMaxRows(config.maxRowsPerPoll() + watermark.remembered());
+                statement.setTimestamp(1, Timestamp.from(watermark.lowerBound()), UTC);
+                try (ResultSet rs = statement.executeQuery()) {
+                    return newRows(rs);
+                }
+            }
+        } catch (SQLException e) {
+            throw classify(e);
+        }
+    }
+
+    private Reading newRows(ResultSet rs) throws SQLException {
+        LedgerRows.Columns columns = rows.columns(rs.getMetaData());
+        List<UsageEvent> events = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        List<Instant> times = new ArrayList<>();
+        String skippedReason = null;
+        int skipped = 0;
+        while (rs.next()) {
+            String id = rs.getString(columns.id());
+            Timestamp time = rs.getTimestamp(columns.time(), UTC);
+            if (id == null || time == null || watermark.counted(id)) {
+                continue;
+            }
+            try {
+                events.add(rows.event(rs, columns, time.toInstant()));
+            } catch (IllegalArgumentException e) {
+                skipped++;
+                skippedReason = "row " + id + ": " + e.getMessage();
+            }
+            ids.add(id);
+            times.add(time.toInstant());
+        }
+        // Only a read that went through to the end moves the watermark: a failed poll is read again whole.
+        for (int i = 0; i < ids.size(); i++) {
+            watermark.count(ids.get(i), times.get(i));
+        }
+        watermark.trim();
+        if (skipped > 0) {
+            LOG.warning("source " + config.name() + ": skipped " + skipped + " rows that cannot be counted, e.g. " + skippedReason);
+        }
+        return new Reading(events, ids.size() + " new rows" + (watermark.newest() == null ? "" : ", newest " + watermark.newest()));
+    }
+
+    private Connection connect() throws SQLException {
+        Properties props = new Properties();
+        config.user().ifPresent(u -> props.setProperty("user", u));
+        config.password().ifPresent(p -> props.setProperty("password", p.value()));
+        props.setProperty("connectTimeout", Long.toString(Math.max(1, config.timeout().toSeconds())));
+        props.setProperty("ApplicationName", "vigil " + config.name());
+        Connection c = DriverManager.getConnection(config.url(), props);
+        c.setReadOnly(true);
+        return c;
+    }
+
+    /** What went wrong, by SQLSTATE class; a broken connection is dropped so the next poll opens a new one. */
+    private PollException classify(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        PollErrorReason reason = state.startsWith("08") ? PollErrorReason.CONNECTION
+                : state.startsWith("28") ? PollErrorReason.AUTH
+                : state.equals("57014") ? PollErrorReason.TIMEOUT
+                : PollErrorReason.QUERY;
+        if (reason == PollErrorReason.CONNECTION) {
+            closeQuietly();
+        }
+        return new PollException(reason, "sql " + Redaction.redactUrl(config.url()) + ": " + e.getMessage(), e);
+    }
+
+    private synchronized void closeQuietly() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException e) {
+            LOG.fine("closing " + config.name() + ": " + e.getMessage());
+        }
+        connection = null;
+    }
+
+    @Override
+    public Future<Void> close() {
+        return vertx.executeBlocking(() -> {
+            closeQuietly();
+            return null;
+        });
+    }
+}

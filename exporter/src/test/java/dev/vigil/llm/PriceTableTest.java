@@ -1,0 +1,68 @@
+package dev.vigil.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.config.PriceFile;
+import java.io.StringReader;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PriceTableTest {
+    private final PriceTable builtIn = PriceTable.load(Optional.empty());
+
+    private String match(String model) {
+        return builtIn.find(model).map(PriceFile.ModelPrice::model).orElse("none");
+    }
+
+    @Test
+    void theBuiltInTableIsDatedAndCoversTheThreeProviders() {
+        assertThat(builtIn.asOf()).isEqualTo("2026-09-25");
+        assertThat(match("gpt-5.4-mini")).isEqualTo("gpt-5.4-mini");
+        assertThat(match("claude-sonnet-4-6")).isEqualTo("claude-sonnet-4-6");
+        assertThat(match("gemini-2.5-flash")).isEqualTo("gemini-2.5-flash");
+        assertThat(builtIn.size()).isGreaterThan(50);
+    }
+
+    @Test
+    void namesMatchExactlyThenWithoutPathOrDateThenByLongestPrefix() {
+        assertThat(match("GPT-4o")).isEqualTo("gpt-4o");
+        assertThat(match("gpt-4o-2024-05-13")).isEqualTo("gpt-4o-2024-05-13");
+        assertThat(match("gpt-4o-2024-08-06")).isEqualTo("gpt-4o");
+        assertThat(match("claude-haiku-4-5-20251001")).isEqualTo("claude-haiku-4-5");
+        assertThat(match("claude-sonnet-4-5@20250929")).isEqualTo("claude-sonnet-4-5");
+        assertThat(match("openai/gpt-4.1-mini")).isEqualTo("gpt-4.1-mini");
+        assertThat(match("models/gemini-2.5-flash-lite")).isEqualTo("gemini-2.5-flash-lite");
+        assertThat(match("gpt-4o-mini-search-preview")).isEqualTo("gpt-4o-mini");
+        assertThat(match("gemini-2.5-flash-preview-05-20")).isEqualTo("gemini-2.5-flash");
+        assertThat(match("gpt-5.4-mini-2026-03-17")).isEqualTo("gpt-5.4-mini");
+        // A prefix ends at a separator: gpt-4 is not gpt-4o's prefix, and gpt-5.3 is not a gpt-5.
+        assertThat(match("gpt-4o-custom")).isEqualTo("gpt-4o");
+        assertThat(match("gpt-4ox")).isEqualTo("none");
+        assertThat(match("gpt-5.3-codex")).isEqualTo("none");
+        assertThat(match("llama-3-70b")).isEqualTo("none");
+    }
+
+    @Test
+    void costIsExactWithCachedAndCacheWriteTokensAtTheirOwnRates() {
+        // claude-haiku-4-5: 3 x 1.00 input + 11 x 0.10 cache read + 13 x 1.25 cache write + 7 x 5.00 output per million
+        Tokens t = Tokens.fromAnthropic(3, 7, 11, 13);
+        assertThat(builtIn.cost("claude-haiku-4-5", t)).hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.00005535"));
+        // A model without a cached price charges cached tokens at the input price, never a guessed discount.
+        assertThat(builtIn.cost("gpt-4o-2024-05-13", new Tokens(10, 0, 10, 0))).hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.00005"));
+        assertThat(builtIn.cost("unknown-model", t)).isEmpty();
+    }
+
+    @Test
+    void aPricesFileOverridesAndExtendsTheTable() throws Exception {
+        PriceFile file = PriceFile.parse("prices.yml", new StringReader("""
+                models:
+                  gpt-4o-mini: { provider: openai, input: 0.10, output: 0.50 }
+                  llama-3-70b: { provider: groq, input: 0.59, output: 0.79, cached_input: 0.3 }
+                """));
+        PriceTable table = PriceTable.load(Optional.of(file));
+        assertThat(table.cost("gpt-4o-mini-2024-07-18", new Tokens(1_000_000, 1_000_000, 0, 0)))
+                .hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.60"));
+        assertThat(table.cost("llama-3-70b-versatile", new Tokens(100, 0, 50, 0)))
+                .hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.0000445"));
+    }
+}
