@@ -1,5 +1,7 @@
 package dev.vigil.llm;
 
+import io.prometheus.metrics.model.snapshots.Exemplar;
+import io.prometheus.metrics.model.snapshots.Labels;
 import dev.vigil.poll.FamilyBuilder;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.ArrayList;
@@ -18,6 +20,14 @@ final class LedgerFamilies {
     private LedgerFamilies() {
     }
 
+    /** The pushed call's trace as an exemplar of a counter it moved (none for a counter it did not move). */
+    private static Exemplar exemplar(UsageLedger.Usage u, double increment) {
+        if (u.trace == null || increment <= 0) {
+            return null;
+        }
+        return new Exemplar(increment, Labels.of(Exemplar.TRACE_ID, u.trace.traceId(), Exemplar.SPAN_ID, u.trace.spanId()), u.traceMillis);
+    }
+
     static List<MetricSnapshot> of(UsageLedger ledger) {
         List<String> attribution = ledger.attributionLabels();
         String[] tokenLabels = labels(List.of("provider", "model", "type"), attribution);
@@ -29,12 +39,14 @@ final class LedgerFamilies {
         for (Map.Entry<List<String>, UsageLedger.Usage> e : ledger.usage.entrySet()) {
             UsageLedger.Usage u = e.getValue();
             List<String> key = e.getKey();
-            tokens.add(u.input, tokenValues(key, "input"));
-            tokens.add(u.output, tokenValues(key, "output"));
-            tokens.add(u.cachedInput, tokenValues(key, "cached_input"));
-            tokens.add(u.cacheWrite, tokenValues(key, "cache_write"));
+            Tokens t = u.traceTokens;
+            tokens.add(u.input, exemplar(u, t == null ? 0 : t.input()), tokenValues(key, "input"));
+            tokens.add(u.output, exemplar(u, t == null ? 0 : t.output()), tokenValues(key, "output"));
+            tokens.add(u.cachedInput, exemplar(u, t == null ? 0 : t.cachedInput()), tokenValues(key, "cached_input"));
+            tokens.add(u.cacheWrite, exemplar(u, t == null ? 0 : t.cacheWrite()), tokenValues(key, "cache_write"));
             if (u.priced) {
-                cost.add(u.costUsd.doubleValue(), key.toArray(String[]::new));
+                cost.add(u.costUsd.doubleValue(), u.traceCost == null ? null : exemplar(u, u.traceCost.doubleValue()),
+                        key.toArray(String[]::new));
             }
         }
         List<MetricSnapshot> out = new ArrayList<>(List.of(tokens.build(), cost.build()));

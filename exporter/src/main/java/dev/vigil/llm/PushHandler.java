@@ -1,5 +1,6 @@
 package dev.vigil.llm;
 
+import dev.vigil.trace.TraceParent;
 import dev.vigil.config.Secret;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -73,7 +74,8 @@ final class PushHandler {
             answer(ctx, 400, e.describe());
             return;
         }
-        ledger.record(events);
+        // A sampled caller trace becomes the exemplar of the token and cost counters this push moved.
+        ledger.record(events, TraceParent.parse(ctx.request().getHeader("traceparent")).filter(TraceParent::sampled));
         ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("accepted", events.size()).encode());
     }

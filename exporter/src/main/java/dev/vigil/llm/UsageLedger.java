@@ -1,5 +1,6 @@
 package dev.vigil.llm;
 
+import dev.vigil.trace.TraceParent;
 import dev.vigil.config.LlmConfig;
 import dev.vigil.poll.Histogram;
 import java.math.BigDecimal;
@@ -55,6 +56,11 @@ public final class UsageLedger {
         long cacheWrite;
         BigDecimal costUsd = BigDecimal.ZERO;
         boolean priced;
+        /** The last pushed call that came with a sampled trace: its trace, tokens and cost, for exemplars. */
+        TraceParent trace;
+        Tokens traceTokens;
+        BigDecimal traceCost;
+        long traceMillis;
 
         void add(Tokens t, Optional<BigDecimal> cost) {
             input = saturated(input, t.input());
@@ -85,12 +91,17 @@ public final class UsageLedger {
 
     /** Adds the events; the caller has validated them, so a batch is never half counted. */
     public synchronized void record(List<UsageEvent> events) {
+        record(events, Optional.empty());
+    }
+
+    /** Adds pushed events; the caller's sampled trace, if any, becomes the exemplar of what they moved. */
+    public synchronized void record(List<UsageEvent> events, Optional<TraceParent> trace) {
         for (UsageEvent e : events) {
-            recordOne(e);
+            recordOne(e, trace);
         }
     }
 
-    private void recordOne(UsageEvent e) {
+    private void recordOne(UsageEvent e, Optional<TraceParent> trace) {
         Optional<BigDecimal> cost = e.costUsd().isPresent() ? e.costUsd() : prices.cost(e.model(), e.tokens());
         String provider = providers.admit(clean(e.provider()).toLowerCase(Locale.ROOT));
         String model = models.admit(clean(e.model()));
@@ -100,7 +111,14 @@ public final class UsageLedger {
             n[0] = saturated(n[0], saturated(e.tokens().input(), e.tokens().output()));
             logUnpriced(provider, e.model());
         }
-        usage.computeIfAbsent(seriesKey(provider, model, e.labels()), k -> new Usage()).add(e.tokens(), cost);
+        Usage u = usage.computeIfAbsent(seriesKey(provider, model, e.labels()), k -> new Usage());
+        u.add(e.tokens(), cost);
+        trace.ifPresent(t -> {
+            u.trace = t;
+            u.traceTokens = e.tokens();
+            u.traceCost = cost.orElse(null);
+            u.traceMillis = System.currentTimeMillis();
+        });
         if (e.requests() > 0) {
             long[] n = requests.computeIfAbsent(List.of(provider, model, e.status().label()), k -> new long[1]);
             n[0] = saturated(n[0], e.requests());

@@ -3,6 +3,7 @@ package dev.vigil.poll;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Exemplar;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
@@ -53,10 +54,15 @@ public final class FamilyBuilder {
      * anyway: an optional label (a cache's {@code level}) then appears only where it was configured.
      */
     public FamilyBuilder add(double value, String... labelValues) {
+        return add(value, null, labelValues);
+    }
+
+    /** Adds one sample with an exemplar (a trace that moved it), or none when {@code exemplar} is null. */
+    public FamilyBuilder add(double value, Exemplar exemplar, String... labelValues) {
         Labels labels = labels(labelValues);
         points.add(switch (type) {
-            case GAUGE -> new GaugeDataPointSnapshot(value, labels, null);
-            case COUNTER -> new CounterDataPointSnapshot(value, labels, null, 0);
+            case GAUGE -> new GaugeDataPointSnapshot(value, labels, exemplar);
+            case COUNTER -> new CounterDataPointSnapshot(value, labels, exemplar, 0);
             case HISTOGRAM -> throw new IllegalStateException(name + " is a histogram: add a Histogram.Snapshot");
         });
         return this;
