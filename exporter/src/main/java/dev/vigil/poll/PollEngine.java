@@ -98,6 +98,10 @@ public final class PollEngine {
                             s -> s.state.lastSuccess().map(t -> t.toEpochMilli() / 1000.0).orElse(0.0))
                     .description("Unix time of the last successful poll of the source, 0 if none yet")
                     .baseUnit("seconds").tag("source", name).register(registry);
+            // Exported so an alert can say "no successful poll for 3 intervals" without knowing the config.
+            Gauge.builder("vigil.source.poll.interval", source, s -> s.interval().toMillis() / 1000.0)
+                    .description("Configured time between polls of the source")
+                    .baseUnit("seconds").tag("source", name).register(registry);
             duration = Timer.builder("vigil.source.poll.duration")
                     .description("Time each poll of the source took, successful or not")
                     .tag("source", name).serviceLevelObjectives(POLL_BUCKETS).register(registry);

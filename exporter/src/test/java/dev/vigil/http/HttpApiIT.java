@@ -57,6 +57,7 @@ class HttpApiIT {
             assertThat(vigil.get("/readyz").statusCode()).isEqualTo(200);
             assertThat(s.require("vigil_source_up", "source", "bullmq/main/bull")).isEqualTo(0.0);
             assertThat(s.require("vigil_source_last_success_timestamp_seconds", "source", "bullmq/main/bull")).isEqualTo(0.0);
+            assertThat(s.require("vigil_source_poll_interval_seconds", "source", "bullmq/main/bull")).isEqualTo(30.0);
             assertThat(s.hasFamily("bullmq_job_count")).isFalse();
         }
     }
