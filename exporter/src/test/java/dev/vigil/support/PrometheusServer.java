@@ -1,0 +1,209 @@
+package dev.vigil.support;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real Prometheus (Debian's {@code prometheus} package) on a free loopback port, scraping the given
+ * targets with the given rule files and, optionally, sending alerts to an Alertmanager. Its data lives in
+ * a temporary folder removed on close. In CI a missing binary fails the test; elsewhere it is skipped loudly.
+ */
+public final class PrometheusServer implements AutoCloseable {
+    private static final String BINARY = System.getProperty("vigil.prometheus", "prometheus");
+
+    private final Process process;
+    private final int port;
+    private final Path work;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private PrometheusServer(Process process, int port, Path work) {
+        this.process = process;
+        this.port = port;
+        this.work = work;
+    }
+
+    /** Fails in CI and skips elsewhere when Debian's prometheus (and its promtool) is not installed. */
+    public static void requireInstalled() {
+        ExternalTool.require(ExternalTool.onPath(BINARY, "--version") && ExternalTool.onPath("promtool", "--version"),
+                "prometheus and promtool", "apt-get install prometheus");
+    }
+
+    /** What to start: scrape targets ({@code host:port}), rule files, intervals and an optional Alertmanager. */
+    public record Setup(List<String> targets, List<Path> ruleFiles, Duration scrapeInterval,
+                        Duration evaluationInterval, String alertmanager) {
+        public static Setup scraping(String... targets) {
+            return new Setup(List.of(targets), List.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), null);
+        }
+
+        public Setup withRules(List<Path> files) {
+            return new Setup(targets, files, scrapeInterval, evaluationInterval, alertmanager);
+        }
+
+        /** {@code host:port} of an Alertmanager to send alerts to. */
+        public Setup withAlertmanager(String hostPort) {
+            return new Setup(targets, ruleFiles, scrapeInterval, evaluationInterval, hostPort);
+        }
+    }
+
+    public static PrometheusServer start(Setup setup) {
+        requireInstalled();
+        try {
+            Path work = Files.createTempDirectory("vigil-prometheus");
+            Files.writeString(work.resolve("prometheus.yml"), config(setup));
+            int port = TestRedis.freePort();
+            Process p = new ProcessBuilder(BINARY,
+                    "--config.file=" + work.resolve("prometheus.yml"),
+                    "--storage.tsdb.path=" + work.resolve("data"),
+                    "--web.listen-address=127.0.0.1:" + port,
+                    // Lets a test ask for a short lookback without touching the rules under test.
+                    "--query.lookback-delta=5m")
+                    .redirectErrorStream(true).redirectOutput(work.resolve("prometheus.log").toFile()).start();
+            PrometheusServer server = new PrometheusServer(p, port, work);
+            server.awaitReady();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String config(Setup setup) {
+        StringBuilder yaml = new StringBuilder();
+        yaml.append("global:\n")
+                .append("  scrape_interval: ").append(setup.scrapeInterval().toMillis()).append("ms\n")
+                .append("  evaluation_interval: ").append(setup.evaluationInterval().toMillis()).append("ms\n");
+        if (!setup.ruleFiles().isEmpty()) {
+            yaml.append("rule_files:\n");
+            setup.ruleFiles().forEach(f -> yaml.append("  - ").append(f.toAbsolutePath()).append('\n'));
+        }
+        if (setup.alertmanager() != null) {
+            yaml.append("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['")
+                    .append(setup.alertmanager()).append("']\n");
+        }
+        yaml.append("scrape_configs:\n  - job_name: vigil\n    static_configs:\n      - targets: [");
+        yaml.append(String.join(", ", setup.targets().stream().map(t -> "'" + t + "'").toList()));
+        yaml.append("]\n");
+        return yaml.toString();
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("prometheus exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                if (get("/-/ready").statusCode() == 200) {
+                    return;
+                }
+            } catch (UncheckedIOException notYet) {
+                // still starting
+            }
+            RunningExporter.sleep(100);
+        }
+        throw new AssertionError("prometheus not ready within 60 s:\n" + log());
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Prometheus' own log, for failure messages. */
+    public String log() {
+        try {
+            return Files.readString(work.resolve("prometheus.log"));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** The {@code data.result} array of an instant query at the current time. */
+    public JsonArray query(String promql) {
+        HttpResponse<String> r = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        JsonObject body = new JsonObject(r.body());
+        if (r.statusCode() != 200 || !"success".equals(body.getString("status"))) {
+            throw new AssertionError("query failed (" + r.statusCode() + "): " + promql + "\n" + r.body());
+        }
+        return body.getJsonObject("data").getJsonArray("result");
+    }
+
+    /** The value of the single series an instant query returns; fails unless exactly one comes back. */
+    public double value(String promql) {
+        JsonArray result = query(promql);
+        if (result.size() != 1) {
+            throw new AssertionError("expected one series from " + promql + ", got " + result.encodePrettily());
+        }
+        return Double.parseDouble(result.getJsonObject(0).getJsonArray("value").getString(1));
+    }
+
+    /** Re-runs the query until the condition holds on its result; fails after the timeout with the last result. */
+    public JsonArray awaitQuery(String promql, Duration timeout, Predicate<JsonArray> condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonArray last = query(promql);
+        while (!condition.test(last)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("within " + timeout + ", " + promql + " never met the condition; last result: "
+                        + last.encode());
+            }
+            RunningExporter.sleep(250);
+            last = query(promql);
+        }
+        return last;
+    }
+
+    /** Alerts as the rule manager sees them now ({@code /api/v1/alerts}): name, labels, state. */
+    public List<JsonObject> alerts() {
+        JsonObject body = new JsonObject(get("/api/v1/alerts").body());
+        List<JsonObject> out = new ArrayList<>();
+        body.getJsonObject("data").getJsonArray("alerts").forEach(a -> out.add((JsonObject) a));
+        return out;
+    }
+
+    /** Scrape targets with their health, for waiting until Vigil is scraped and for failure messages. */
+    public JsonArray targets() {
+        return new JsonObject(get("/api/v1/targets").body()).getJsonObject("data").getJsonArray("activeTargets");
+    }
+
+    public HttpResponse<String> get(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(20)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (var files = Files.walk(work)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not remove " + work + ": " + e.getMessage());
+        }
+    }
+}
