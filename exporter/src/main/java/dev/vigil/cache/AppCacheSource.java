@@ -49,7 +49,7 @@ public final class AppCacheSource extends CacheSectionSource {
     @Override
     public Future<PollResult> poll() {
         return connection.poll(p -> patterns.current(p).thenCompose(found -> read(p, withConfigured(found))))
-                .map(numbers -> new PollResult(AppCacheMetrics.of(numbers), numbers.size() + " caches"));
+                .map(numbers -> new PollResult(AppCacheMetrics.of(numbers), numbers.size() + " caches", numbers.size()));
     }
 
     /** Configured caches first; a cache found by a pattern under a name and level already configured is left out. */

@@ -64,7 +64,8 @@ public final class RedisInfoSource extends CacheSectionSource {
     @Override
     public Future<PollResult> poll() {
         return connection.poll(this::read).map(info -> new PollResult(families(info),
-                "Redis " + info.info().fields().getOrDefault("redis_version", "?") + ", " + info.info().keyspace().size() + " databases with keys"));
+                "Redis " + info.info().fields().getOrDefault("redis_version", "?") + ", " + info.info().keyspace().size() + " databases with keys",
+                info.info().keyspace().size()));
     }
 
     /** redis_exporter reports {@code redis_up 0} when it cannot read Redis; so does Vigil, instead of nothing. */

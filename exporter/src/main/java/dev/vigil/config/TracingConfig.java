@@ -34,8 +34,12 @@ public record TracingConfig(
         Map<String, Secret> headers = new java.util.LinkedHashMap<>();
         Optional<YamlSection> h = section.section("headers");
         if (h.isPresent()) {
-            for (String name : h.get().keys()) {
-                headers.put(name, h.get().secret(name).orElseThrow(() -> h.get().error(name, "needs a value")));
+            for (String key : h.get().keys()) {
+                // A secret header is written <name>_file; the header sent is <name>, with the file's content.
+                String name = key.endsWith("_file") ? key.substring(0, key.length() - "_file".length()) : key;
+                if (!headers.containsKey(name)) {
+                    headers.put(name, h.get().secret(name).orElseThrow(() -> h.get().error(key, "needs a value")));
+                }
             }
             h.get().finish();
         }

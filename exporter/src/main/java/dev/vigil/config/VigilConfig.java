@@ -44,7 +44,7 @@ public record VigilConfig(
         llm.ifPresent(l -> out.append(l.summary(server.loopbackOnly())));
         if (tracing.enabled()) {
             out.append("tracing: OTLP ").append(tracing.protocol().orElse("(protocol from OTEL_*)")).append(" to ")
-                    .append(tracing.endpoint().orElse("(endpoint from OTEL_*)")).append(", sample ratio ")
+                    .append(tracing.endpoint().map(Redaction::redactUrl).orElse("(endpoint from OTEL_*)")).append(", sample ratio ")
                     .append(tracing.sampleRatio()).append('\n');
         }
         return out.toString();

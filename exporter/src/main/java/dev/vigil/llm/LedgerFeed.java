@@ -52,7 +52,7 @@ final class LedgerFeed implements Source {
     public Future<PollResult> poll() {
         return reader.read().map(reading -> {
             ledger.record(reading.events());
-            return new PollResult(List.of(), reading.detail());
+            return new PollResult(List.of(), reading.detail(), reading.events().size());
         });
     }
 

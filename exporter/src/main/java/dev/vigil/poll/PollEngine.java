@@ -128,7 +128,9 @@ public final class PollEngine {
             }
             long timeoutId = vertx.setTimer(source.timeout().toMillis(), id -> {
                 if (settled.compareAndSet(false, true)) {
-                    fail(PollErrorReason.TIMEOUT, "poll took longer than its timeout of " + source.timeout().toMillis() + " ms", start, span);
+                    String message = "poll took longer than its timeout of " + source.timeout().toMillis() + " ms";
+                    Tracing.failed(span, new PollException(PollErrorReason.TIMEOUT, message, null));
+                    fail(PollErrorReason.TIMEOUT, message, start, span);
                 }
             });
             poll.onComplete(ar -> {

@@ -101,6 +101,12 @@ public final class PostgresSource implements Source {
         }, false);
     }
 
+    /** The databases this poll read: one {@code numbackends} point each (the shared-objects row is not one). */
+    private static long databasesRead(List<MetricSnapshot> families) {
+        return families.stream().filter(f -> f.getMetadata().getPrometheusName().equals("pg_stat_database_numbackends"))
+                .mapToLong(f -> f.getDataPoints().size()).sum();
+    }
+
     /** Synchronized: polls run one at a time but on changing worker threads, and close() must wait for a running one. */
     private synchronized PollResult readAll(Context poll) {
         spans.under(poll);
@@ -115,7 +121,7 @@ public final class PostgresSource implements Source {
             }
             families.add(up(true));
             session.pollSucceeded();
-            return new PollResult(families, "PostgreSQL " + version.text());
+            return new PollResult(families, "PostgreSQL " + version.text(), databasesRead(families));
         } catch (SQLException | RuntimeException e) {
             PollException failure = PostgresErrors.classify(config.server(), e);
             session.pollFailed(failure);

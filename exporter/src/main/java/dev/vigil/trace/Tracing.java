@@ -76,7 +76,8 @@ public final class Tracing {
         p.put("otel.traces.sampler.arg", Double.toString(config.sampleRatio()));
         p.put("otel.bsp.schedule.delay", "1000");
         config.endpoint().ifPresent(e -> p.put("otel.exporter.otlp.endpoint", e));
-        config.protocol().ifPresent(pr -> p.put("otel.exporter.otlp.protocol", pr));
+        // OpenTelemetry Java defaults to grpc; Vigil documents http/protobuf (port 4318), which Jaeger and collectors take.
+        p.put("otel.exporter.otlp.protocol", config.protocol().orElse("http/protobuf"));
         if (!config.headers().isEmpty()) {
             p.put("otel.exporter.otlp.headers", config.headers().entrySet().stream()
                     .map(h -> h.getKey() + "=" + h.getValue().value()).collect(Collectors.joining(",")));

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -57,6 +58,7 @@ public final class OtlpReceiver implements AutoCloseable {
     private final List<Received> spans = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger grpcRequests = new AtomicInteger();
+    private final List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
 
     public OtlpReceiver() {
         server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1").await();
@@ -72,6 +74,11 @@ public final class OtlpReceiver implements AutoCloseable {
 
     public int grpcRequests() {
         return grpcRequests.get();
+    }
+
+    /** The headers of every request received, names in lower case. */
+    public List<Map<String, String>> headers() {
+        return List.copyOf(headers);
     }
 
     public List<Received> spans() {
@@ -95,6 +102,9 @@ public final class OtlpReceiver implements AutoCloseable {
 
     private void handle(HttpServerRequest request) {
         requests.incrementAndGet();
+        Map<String, String> h = new java.util.TreeMap<>();
+        request.headers().forEach(e -> h.put(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
+        headers.add(h);
         request.body().onSuccess(body -> {
             try {
                 if (request.path().equals(GRPC_PATH)) {

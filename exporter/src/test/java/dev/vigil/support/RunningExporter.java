@@ -32,13 +32,18 @@ public final class RunningExporter implements AutoCloseable {
 
     /** Starts Vigil with this YAML; {@code server.listen} is added on a free loopback port when absent. */
     public static RunningExporter start(String yaml) {
+        return start(yaml, java.util.Map.of());
+    }
+
+    /** Starts Vigil with this YAML and this process environment (for the OTEL_* variables). */
+    public static RunningExporter start(String yaml, java.util.Map<String, String> env) {
         try {
             String withServer = yaml.contains("server:") ? yaml : "server:\n  listen: 127.0.0.1:0\n" + yaml;
             Path file = Files.createTempFile("vigil-test", ".yml");
             Files.writeString(file, withServer);
             VigilConfig config = new ConfigLoader(name -> null).load(file);
             Vertx vertx = Vertx.vertx();
-            ExporterVerticle verticle = new ExporterVerticle(config, "test", java.util.Map.of());
+            ExporterVerticle verticle = new ExporterVerticle(config, "test", env);
             vertx.deployVerticle(verticle).await();
             return new RunningExporter(vertx, verticle);
         } catch (IOException e) {

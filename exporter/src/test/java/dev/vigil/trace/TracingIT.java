@@ -98,6 +98,8 @@ class TracingIT {
             OtlpReceiver.Received poll = otlp.await(Duration.ofSeconds(10), r -> r.spanId().equals(view.parentSpanId()));
             assertThat(poll.span().getName()).isEqualTo("vigil.poll");
             assertThat(poll.attribute("vigil.source.kind")).isEqualTo("postgres");
+            assertThat(Long.parseLong(poll.attribute("vigil.poll.items")))
+                    .isEqualTo((long) pg.queryNumber(db, "SELECT count(*) FROM pg_stat_database WHERE datid <> 0"));
 
             OtlpReceiver.Received custom = otlp.await(Duration.ofSeconds(10), r -> r.attribute("db.query.text") != null);
             assertThat(custom.attribute("db.query.text"))
@@ -116,7 +118,7 @@ class TracingIT {
                         connect_timeout: 300ms
                     bullmq:
                       - redis: main
-                        interval: 300ms
+                        interval: 2s
                     tracing:
                       endpoint: %s
                       protocol: grpc
@@ -196,6 +198,89 @@ class TracingIT {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(th -> th.getName().contains("BatchSpanProcessor") || th.getName().toLowerCase().contains("okhttp"))
                 .collect(Collectors.toSet());
+    }
+
+    @Test
+    void anEndpointInTheEnvironmentAloneTurnsTracingOnWithHttpProtobufAndSecretHeadersFromFiles() throws Exception {
+        java.nio.file.Path token = java.nio.file.Files.createTempFile("otlp-auth", "");
+        java.nio.file.Files.writeString(token, "Bearer s3cret-token\n");
+        try (TestRedis redis = TestRedis.start(); OtlpReceiver otlp = new OtlpReceiver()) {
+            // The OpenTelemetry SDK reads the endpoint from the environment or, with the same precedence, a system property.
+            System.setProperty("otel.exporter.otlp.endpoint", otlp.httpEndpoint());
+            try (RunningExporter vigil = RunningExporter.start(config(redis, ""),
+                    Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.httpEndpoint()))) {
+                otlp.await(Duration.ofSeconds(15), r -> r.span().getName().equals("vigil.poll"));
+                assertThat(otlp.grpcRequests()).as("the documented default protocol is http/protobuf").isZero();
+            } finally {
+                System.clearProperty("otel.exporter.otlp.endpoint");
+            }
+        }
+        try (TestRedis redis = TestRedis.start(); OtlpReceiver otlp = new OtlpReceiver();
+             RunningExporter vigil = RunningExporter.start(config(redis, """
+                     tracing:
+                       endpoint: %s
+                       headers: { authorization_file: %s, x-tenant: blue }
+                     """.formatted(otlp.httpEndpoint(), token)))) {
+            otlp.await(Duration.ofSeconds(15), r -> r.span().getName().equals("vigil.poll"));
+            Map<String, String> sent = otlp.headers().get(0);
+            assertThat(sent).containsEntry("authorization", "Bearer s3cret-token").containsEntry("x-tenant", "blue")
+                    .doesNotContainKey("authorization_file");
+            assertThat(vigil.get("/").body()).doesNotContain("s3cret-token");
+        }
+    }
+
+    @Test
+    void aPollThatTimesOutRecordsAnErrorStatus() throws Exception {
+        // A "Redis" that accepts connections and never answers: every poll runs into its timeout.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             OtlpReceiver otlp = new OtlpReceiver()) {
+            Thread acceptor = new Thread(() -> {
+                java.util.List<java.net.Socket> held = new java.util.ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    held.forEach(s -> { try { s.close(); } catch (java.io.IOException ignored) { } });
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            try (RunningExporter vigil = RunningExporter.start("""
+                    redis:
+                      main:
+                        url: redis://127.0.0.1:%d
+                    bullmq:
+                      - redis: main
+                        interval: 2s
+                        timeout: 400ms
+                    tracing:
+                      endpoint: %s
+                    """.formatted(silent.getLocalPort(), otlp.httpEndpoint()))) {
+                OtlpReceiver.Received poll = otlp.await(Duration.ofSeconds(20), r -> r.span().getName().equals("vigil.poll"));
+                assertThat(poll.attribute("vigil.poll.outcome")).isEqualTo("timeout");
+                assertThat(poll.span().getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+                assertThat(poll.span().getStatus().getMessage()).isEqualTo("poll took longer than its timeout of 400 ms");
+                assertThat(poll.span().getEventsList()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("exception"));
+                assertThat(vigil.scrape().require("vigil_source_poll_errors_total", "source", "bullmq/main/bull", "reason", "timeout"))
+                        .isPositive();
+            }
+        }
+    }
+
+    @Test
+    void aDisabledTracingSectionSendsNothingToItsEndpoint() {
+        try (TestRedis redis = TestRedis.start(); OtlpReceiver otlp = new OtlpReceiver();
+             RunningExporter vigil = RunningExporter.start(config(redis, """
+                     tracing:
+                       enabled: false
+                       endpoint: %s
+                     """.formatted(otlp.httpEndpoint())))) {
+            vigil.awaitScrape(Duration.ofSeconds(10), s -> s.require("vigil_source_up", "source", "bullmq/main/bull") == 1.0);
+            vigil.scrapeAfterNextPoll("bullmq/main/bull");
+            RunningExporter.sleep(1500); // longer than the span processor's export delay
+            assertThat(otlp.requests()).isZero();
+        }
     }
 
     @Test
