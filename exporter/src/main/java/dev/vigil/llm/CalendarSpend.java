@@ -49,6 +49,18 @@ final class CalendarSpend {
         return monthSpend;
     }
 
+    /** When the current day ends: the next midnight in the zone (a DST change makes that day 23 or 25 hours). */
+    Instant dayEnd() {
+        roll();
+        return day.plusDays(1).atStartOfDay(zone).toInstant();
+    }
+
+    /** When the current month ends: midnight starting the first of the next month in the zone. */
+    Instant monthEnd() {
+        roll();
+        return month.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
+    }
+
     private void roll() {
         LocalDate today = LocalDate.now(clock.withZone(zone));
         if (!today.equals(day)) {

@@ -80,7 +80,12 @@ final class LedgerFamilies {
                 "period");
         spend.add(ledger.spend.today().doubleValue(), "day");
         spend.add(ledger.spend.thisMonth().doubleValue(), "month");
-        return List.of(budget.build(), spend.build());
+        // With time() in a rule, projects the spend to the period's end without calendar arithmetic in PromQL.
+        FamilyBuilder end = FamilyBuilder.gauge("llm_budget_period_end_timestamp_seconds",
+                "Unix time the current calendar day or month of llm.budgets.timezone ends (its next midnight there)", "period");
+        end.add(ledger.spend.dayEnd().getEpochSecond(), "day");
+        end.add(ledger.spend.monthEnd().getEpochSecond(), "month");
+        return List.of(budget.build(), spend.build(), end.build());
     }
 
     private static MetricSnapshot overflow(UsageLedger ledger) {

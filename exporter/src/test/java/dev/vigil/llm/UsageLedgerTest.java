@@ -73,7 +73,11 @@ class UsageLedgerTest {
     }
 
     private static double spend(UsageLedger ledger, String period) {
-        MetricSnapshot family = ledger.snapshot().stream().filter(f -> f.getMetadata().getName().equals("llm_spend_usd")).findFirst().orElseThrow();
+        return gauge(ledger, "llm_spend_usd", period);
+    }
+
+    private static double gauge(UsageLedger ledger, String name, String period) {
+        MetricSnapshot family = ledger.snapshot().stream().filter(f -> f.getMetadata().getName().equals(name)).findFirst().orElseThrow();
         return ((GaugeSnapshot) family).getDataPoints().stream()
                 .filter(p -> p.getLabels().get("period").equals(period)).findFirst().orElseThrow().getValue();
     }
@@ -99,6 +103,27 @@ class UsageLedgerTest {
         ledger.record(List.of(spent("2", "2026-04-02T00:00:00Z"), spent("3", "2026-04-01T03:30:00Z")));
         assertThat(spend(ledger, "day")).isEqualTo(2.0);
         assertThat(spend(ledger, "month")).isEqualTo(2.0);
+    }
+
+    @Test
+    void periodEndsAreTheNextMidnightAndFirstOfMonthInTheBudgetTimeZone() {
+        TestClock clock = new TestClock("2026-03-08T04:59:59Z"); // 23:59:59 on March 7th in New York (EST, -05:00)
+        UsageLedger ledger = new UsageLedger(config("America/New_York"), PriceTable.load(Optional.empty()), clock);
+        assertThat(gauge(ledger, "llm_budget_period_end_timestamp_seconds", "day"))
+                .isEqualTo(Instant.parse("2026-03-08T05:00:00Z").getEpochSecond());
+        assertThat(gauge(ledger, "llm_budget_period_end_timestamp_seconds", "month"))
+                .isEqualTo(Instant.parse("2026-04-01T04:00:00Z").getEpochSecond()); // EDT (-04:00) by then
+
+        clock.set("2026-03-08T05:00:00Z"); // March 8th, the day clocks go forward: 23 hours long
+        assertThat(gauge(ledger, "llm_budget_period_end_timestamp_seconds", "day"))
+                .isEqualTo(Instant.parse("2026-03-09T04:00:00Z").getEpochSecond());
+
+        clock.set("2026-12-31T23:30:00Z"); // a zone ahead of UTC is already in the new year
+        UsageLedger tokyo = new UsageLedger(config("Asia/Tokyo"), PriceTable.load(Optional.empty()), clock);
+        assertThat(gauge(tokyo, "llm_budget_period_end_timestamp_seconds", "day"))
+                .isEqualTo(Instant.parse("2027-01-01T15:00:00Z").getEpochSecond());
+        assertThat(gauge(tokyo, "llm_budget_period_end_timestamp_seconds", "month"))
+                .isEqualTo(Instant.parse("2027-01-31T15:00:00Z").getEpochSecond());
     }
 
     @Test
