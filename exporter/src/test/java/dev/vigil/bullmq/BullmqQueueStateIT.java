@@ -230,4 +230,42 @@ class BullmqQueueStateIT {
         StatefulRedisConnection<String, String> c = redis.connect();
         c.sync().clientSetname(name);
     }
+
+    @Test
+    void aSlowDiscoveryRunsBesideThePollsAndNeverFailsThem() {
+        bullmqQueue("early");
+        app.rpush("bull:early:wait", "1");
+        // Every SCAN reply is held back 1.5 s, longer than a poll may take: a SCAN inside a poll would time it out.
+        try (dev.vigil.support.SlowScanProxy proxy = new dev.vigil.support.SlowScanProxy(redis.port(), 1500);
+             RunningExporter vigil = RunningExporter.start("""
+                     redis:
+                       main:
+                         url: redis://127.0.0.1:%d
+                     bullmq:
+                       - redis: main
+                         interval: 200ms
+                         timeout: 1s
+                         discovery_interval: 1s
+                     """.formatted(proxy.port()))) {
+            Scrape first = vigil.awaitScrape(Duration.ofSeconds(20), s -> s.value("bullmq_job_count", "prefix", "bull",
+                    "queue", "early", "state", "waiting").orElse(0.0) == 1.0);
+            double timeoutsAtStart = first.require("vigil_source_poll_errors_total", "source", SOURCE, "reason", "timeout");
+            bullmqQueue("late");
+            app.rpush("bull:late:wait", "1", "2");
+            // The new queue shows up through a later discovery, while every poll keeps succeeding.
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            Scrape s = vigil.scrape();
+            while (s.value("bullmq_job_count", "prefix", "bull", "queue", "late", "state", "waiting").orElse(0.0) != 2.0) {
+                assertThat(s.require("vigil_source_up", "source", SOURCE)).isEqualTo(1.0);
+                assertThat(System.nanoTime()).as("the late queue was never discovered").isLessThan(deadline);
+                RunningExporter.sleep(100);
+                s = vigil.scrape();
+            }
+            RunningExporter.sleep(3000); // a few more discoveries
+            Scrape after = vigil.scrape();
+            assertThat(proxy.scans()).isGreaterThanOrEqualTo(3);
+            assertThat(after.require("vigil_source_up", "source", SOURCE)).isEqualTo(1.0);
+            assertThat(after.require("vigil_source_poll_errors_total", "source", SOURCE, "reason", "timeout")).isEqualTo(timeoutsAtStart);
+        }
+    }
 }

@@ -118,9 +118,18 @@ class EventsTailIT {
             event("work", "event", "active", "jobId", "3", "prev", "waiting");
             event("work", "event", "waiting", "jobId", "3", "prev", "active");
             event("work", "event", "stalled", "jobId", "3");
-            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> counter(x, "bullmq_jobs_stalled", "work") == 1.0);
-            assertThat(counter(s, "bullmq_jobs_failed", "work")).isEqualTo(1.0);
-            assertThat(counter(s, "bullmq_jobs_retried", "work")).isEqualTo(2.0);
+            // Job 4: retried at once by an earlier BullMQ 5 retryJob, which writes prev=failed: a retry.
+            event("work", "event", "active", "jobId", "4", "prev", "waiting");
+            event("work", "event", "waiting", "jobId", "4", "prev", "failed");
+            // Job 5: failed for good, then retried by hand (job.retry(): reprocessJob, also prev=failed): not a retry.
+            event("work", "event", "active", "jobId", "5", "prev", "waiting");
+            event("work", "event", "failed", "jobId", "5", "failedReason", "boom", "prev", "active");
+            event("work", "event", "waiting", "jobId", "5", "prev", "failed");
+            event("work", "event", "active", "jobId", "5", "prev", "waiting");
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> counter(x, "bullmq_jobs_stalled", "work") == 1.0
+                    && counter(x, "bullmq_jobs_failed", "work") == 2.0);
+            assertThat(counter(s, "bullmq_jobs_failed", "work")).isEqualTo(2.0);
+            assertThat(counter(s, "bullmq_jobs_retried", "work")).isEqualTo(3.0);
             assertThat(counter(s, "bullmq_jobs_completed", "work")).isEqualTo(0.0);
             assertThat(s.require("bullmq_job_processing_seconds_count", "prefix", "bull", "queue", "work")).isEqualTo(0.0);
         }
