@@ -80,6 +80,30 @@ class EventsTailIT {
     }
 
     @Test
+    void aQueueThatDropsOutAndComesBackResumesItsStreamWithoutCountingTwice() {
+        queue("flaky");
+        // History from before Vigil started is not counted, neither at the start nor when the queue comes back.
+        event("flaky", "event", "completed", "jobId", "old-1", "returnvalue", "null", "prev", "active");
+        event("flaky", "event", "completed", "jobId", "old-2", "returnvalue", "null", "prev", "active");
+        try (RunningExporter vigil = RunningExporter.start(config(""))) {
+            vigil.awaitScrape(Duration.ofSeconds(10), s -> s.value("bullmq_jobs_completed_total", "prefix", "bull", "queue", "flaky").isPresent());
+            for (String id : new String[] {"1", "2", "3"}) {
+                event("flaky", "event", "completed", "jobId", id, "returnvalue", "null", "prev", "active");
+            }
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> counter(x, "bullmq_jobs_completed", "flaky") == 3.0);
+            // The queue's meta goes away (its events stream stays): it drops out of the list and of /metrics.
+            app.del("bull:flaky:meta");
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> !x.body().contains("queue=\"flaky\""));
+            event("flaky", "event", "completed", "jobId", "4", "returnvalue", "null", "prev", "active");
+            queue("flaky");
+            Scrape back = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_jobs_completed_total", "prefix", "bull", "queue", "flaky").isPresent());
+            back = vigil.scrapeAfterNextPoll("bullmq/main/bull");
+            // Resumed where it was: the event written while it was away counts, the first three not again.
+            assertThat(counter(back, "bullmq_jobs_completed", "flaky")).isEqualTo(4.0);
+        }
+    }
+
+    @Test
     void removedJobsFallBackToTheEventsOwnStreamIds() {
         queue("mail");
         try (RunningExporter vigil = RunningExporter.start(config(""))) {
