@@ -268,4 +268,29 @@ class BullmqQueueStateIT {
             assertThat(after.require("vigil_source_poll_errors_total", "source", SOURCE, "reason", "timeout")).isEqualTo(timeoutsAtStart);
         }
     }
+
+    @Test
+    void theDatabaseIndexOfTheUrlOrTheDatabaseKeyIsTheOneRead() {
+        RedisCommands<String, String> db3 = redis.sync();
+        db3.select(3);
+        db3.hset("bull:in3:meta", Map.of("opts.maxLenEvents", "10000", "version", "bullmq:5.81.5"));
+        db3.rpush("bull:in3:wait", "1", "2");
+        bullmqQueue("in0");
+        String inUrl = "url: " + redis.url() + "/3";
+        String asKey = "{ url: " + redis.url() + ", database: 3 }";
+        for (String main : new String[] {"{ " + inUrl + " }", asKey}) {
+            try (RunningExporter vigil = RunningExporter.start("""
+                    redis:
+                      main: %s
+                    bullmq:
+                      - redis: main
+                        interval: 200ms
+                    """.formatted(main))) {
+                Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "prefix", "bull",
+                        "queue", "in3", "state", "waiting").isPresent());
+                assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "in3", "state", "waiting")).isEqualTo(2.0);
+                assertThat(s.body()).doesNotContain("queue=\"in0\"");
+            }
+        }
+    }
 }
