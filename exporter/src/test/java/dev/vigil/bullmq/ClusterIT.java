@@ -41,6 +41,11 @@ class ClusterIT {
                     owners.add(c.getPartitions().getPartitionBySlot(io.lettuce.core.cluster.SlotHash.getSlot("bull:" + q + ":wait")).getNodeId());
                 }
                 assertThat(owners).as("queues spread over the masters").hasSizeGreaterThan(1);
+                // The other way BullMQ users run on a Cluster: the hash tag in the prefix, every queue in one slot.
+                for (String q : List.of("mail", "reports")) {
+                    app.hset("{bull}:" + q + ":meta", "version", "bullmq:5.81.5");
+                    app.lpush("{bull}:" + q + ":wait", "a", "b", "c");
+                }
                 app.hset("bull:{beta}:meta", "paused", "1");
                 // A worker's named connection on the node that owns its queue's slot, as BullMQ opens it.
                 String owner = c.getPartitions().getPartitionBySlot(io.lettuce.core.cluster.SlotHash.getSlot("bull:{gamma}:wait")).getNodeId();
@@ -54,6 +59,9 @@ class ClusterIT {
                         bullmq:
                           - redis: main
                             interval: 200ms
+                          - redis: main
+                            prefix: "{bull}"
+                            interval: 200ms
                         """.formatted(cluster.nodes().get(0).url(), cluster.nodes().get(1).url()))) {
                     Scrape s = vigil.awaitScrape(Duration.ofSeconds(20), x -> queues.stream()
                             .allMatch(q -> x.value("bullmq_queue_paused", "prefix", "bull", "queue", q).isPresent()));
@@ -61,6 +69,11 @@ class ClusterIT {
                         String q = queues.get(i);
                         assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", q, "state", "waiting")).as(q).isEqualTo(i + 1.0);
                         assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", q, "state", "failed")).as(q).isEqualTo(1.0);
+                    }
+                    Scrape tagged = vigil.awaitScrape(Duration.ofSeconds(20), x -> x.value("bullmq_job_count", "prefix", "{bull}",
+                            "queue", "reports", "state", "waiting").isPresent());
+                    for (String q : List.of("mail", "reports")) {
+                        assertThat(tagged.require("bullmq_job_count", "prefix", "{bull}", "queue", q, "state", "waiting")).as(q).isEqualTo(3.0);
                     }
                     assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "{beta}")).isEqualTo(1.0);
                     assertThat(s.require("bullmq_queue_workers", "prefix", "bull", "queue", "{gamma}")).isEqualTo(1.0);
