@@ -86,9 +86,6 @@ each entry of `secrets`. Fails, naming the key, when a secret is written in plai
 {{/* Sets <key>_file for one entry of `secrets`, walking configKey through mappings and list indexes. */}}
 {{- define "vigil.config.secretFile" -}}
 {{- $s := .secret -}}
-{{- if not (and $s.secretName $s.key $s.configKey) -}}
-{{- fail (printf "secrets[%d] needs secretName, key and configKey" .index) -}}
-{{- end -}}
 {{- $segments := splitList "." $s.configKey -}}
 {{- $node := .config -}}
 {{- $at := "config" -}}

@@ -190,9 +190,11 @@ class ChartStandaloneTest {
     void refusesWhatThePodCouldNotRun() {
         assertThat(chart.templateError("config: { server: { listen: '127.0.0.1:9740' } }"))
                 .contains("config.server.listen is 127.0.0.1:9740; the chart listens on 0.0.0.0:9740");
-        assertThat(chart.templateError("mode: daemonset")).contains("mode must be standalone or sidecar, not daemonset");
+        // values.schema.json: a misspelt or missing value stops the install instead of being ignored.
+        assertThat(chart.templateError("serviceMonitor: { enable: true }")).contains("at '/serviceMonitor': additional properties 'enable' not allowed");
+        assertThat(chart.templateError("mode: daemonset")).contains("at '/mode': value must be one of 'standalone', 'sidecar'");
         assertThat(chart.templateError("secrets: [{ secretName: vigil-redis, key: password }]"))
-                .contains("secrets[0] needs secretName, key and configKey");
+                .contains("at '/secrets/0': missing property 'configKey'");
         assertThat(chart.templateError("secrets: [{ secretName: s, key: k, configKey: bullmq.3.password }]"))
                 .contains("secrets configKey bullmq.3.password: config.bullmq has no entry 3");
         assertThat(chart.templateError("""
