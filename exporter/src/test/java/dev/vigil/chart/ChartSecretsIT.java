@@ -73,6 +73,17 @@ class ChartSecretsIT {
     }
 
     @Test
+    void theReadmesInstallCommandNamesThePasswordFile() {
+        Rendered r = chart.template(List.of(
+                "config.redis.main.url=redis://redis-master.data:6379",
+                "secrets[0].secretName=vigil-redis,secrets[0].key=password,secrets[0].configKey=redis.main.password",
+                "serviceMonitor.enabled=true,prometheusRule.enabled=true"));
+        assertThat(map(r.vigilTree(), "redis.main")).isEqualTo(Map.of(
+                "url", "redis://redis-master.data:6379", "password_file", "/etc/vigil/secrets/vigil-redis/password"));
+        assertThat(r.kinds()).contains("ServiceMonitor", "PrometheusRule");
+    }
+
+    @Test
     void vigilReadsEachSecretFromItsFileAndNoValueIsInTheChartOutput() throws IOException {
         writeSecretFiles();
         Rendered r = chart.template(chart.file("ci/secrets-values.yaml"), "secretsMountPath: " + dir);

@@ -47,6 +47,25 @@ class ChartSidecarTest {
     }
 
     @Test
+    void theInstallNotesGiveTheContainerAndVolumesToPaste() {
+        String notes = vigil.installNotes(vigil.file("ci/sidecar-values.yaml"));
+        String container = between(notes, "add this container to the pod's containers:\n", "\n\nand these volumes");
+        String volumes = between(notes, "and these volumes to its volumes:\n", "\n\n");
+        Rendered standalone = vigil.template(vigil.file("ci/sidecar-values.yaml"), "mode: standalone");
+        assertThat(list(new Yaml().load(container))).containsExactly(standalone.container("vigil"));
+        assertThat(list(new Yaml().load(volumes))).isEqualTo(list(standalone.podSpec(), "volumes"));
+
+        assertThat(vigil.installNotes()).startsWith("Vigil serves its metrics at http://orders-vigil.shop.svc:9740/metrics\n");
+    }
+
+    private static String between(String text, String start, String end) {
+        int from = text.indexOf(start);
+        assertThat(from).as("'%s' in the notes:\n%s", start, text).isNotNegative();
+        int to = text.indexOf(end, from + start.length());
+        return text.substring(from + start.length(), to < 0 ? text.length() : to);
+    }
+
+    @Test
     void anApplicationChartRunsTheSameVigilContainerInItsPods() throws IOException {
         HelmChart app = HelmChart.at(exampleWithVigilSubchart());
         LintResult lint = app.lint();

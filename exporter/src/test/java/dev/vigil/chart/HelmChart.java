@@ -1,6 +1,8 @@
 package dev.vigil.chart;
 
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import dev.vigil.support.ExternalTool;
@@ -64,7 +66,18 @@ final class HelmChart {
 
     /** {@code helm template orders <chart> --namespace shop -f <values>...}, parsed. */
     Rendered template(String... valuesYaml) {
+        return template(List.of(), valuesYaml);
+    }
+
+    /** The same with {@code --set} arguments ({@code key=value,key=value}) after the values files. */
+    Rendered template(List<String> sets, String... valuesYaml) {
         TemplateCommand command = new Helm(dir).template().withName(RELEASE).withNamespace(NAMESPACE);
+        for (String set : sets) {
+            for (String pair : set.split(",")) {
+                int eq = pair.indexOf('=');
+                command = command.set(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
         for (String yaml : valuesYaml) {
             command = command.withValuesFile(valuesFile(yaml));
         }
@@ -76,6 +89,21 @@ final class HelmChart {
             }
         }
         return new Rendered(out, objects);
+    }
+
+    /** The notes {@code helm install --dry-run=client} prints after installing with these values. */
+    String installNotes(String... valuesYaml) {
+        InstallCommand command = new Helm(dir).install().withName(RELEASE).withNamespace(NAMESPACE)
+                .withDryRunOption(DryRun.CLIENT).clientOnly();
+        for (String yaml : valuesYaml) {
+            command = command.withValuesFile(valuesFile(yaml));
+        }
+        String out = command.call().getOutput();
+        int notes = out.indexOf("NOTES:\n");
+        if (notes < 0) {
+            throw new AssertionError("helm install printed no notes:\n" + out);
+        }
+        return out.substring(notes + "NOTES:\n".length());
     }
 
     /** The message Helm fails with for these values; fails the test when Helm renders them. */
