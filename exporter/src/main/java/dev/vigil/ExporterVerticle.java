@@ -59,7 +59,10 @@ public final class ExporterVerticle extends VerticleBase {
     private Optional<LlmSpend> llm = Optional.empty();
     private PollEngine engine;
     private PrometheusMeterRegistry meters;
+    private PrometheusRegistry prometheusRegistry;
     private HttpServer server;
+
+    // Set once by setUp() on a worker thread, read after it on the event loop (the future orders the two).
 
     /** @param env the process environment, for the standard OTEL_* variables */
     public ExporterVerticle(VigilConfig config, String version, Map<String, String> env) {
@@ -75,28 +78,38 @@ public final class ExporterVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        // Setting up the SDKs loads thousands of classes (seconds on a small machine): not on the event loop.
+        return vertx.executeBlocking(() -> {
+            setUp();
+            return null;
+        }).compose(v -> listen());
+    }
+
+    private void setUp() {
         // A sidecar: two I/O threads are plenty, and keep the footprint small.
         tracing = Tracing.start(config.tracing(), env, version);
         redisResources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         for (RedisConfig r : config.redis().values()) {
             redis.put(r.name(), new RedisEndpoint(r, redisResources, tracing));
         }
-        PrometheusRegistry prometheus = new PrometheusRegistry();
-        meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus, io.micrometer.core.instrument.Clock.SYSTEM,
+        prometheusRegistry = new PrometheusRegistry();
+        meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheusRegistry, io.micrometer.core.instrument.Clock.SYSTEM,
                 tracing.enabled() ? new ExemplarSpans() : null);
         bindJvmMetrics();
         redis.values().forEach(e -> e.ownLookups().bindTo(meters));
         llm = config.llm().map(c -> new LlmSpend(c, config.server(), vertx, redis, Clock.systemUTC()));
         engine = new PollEngine(vertx, sources(), meters, tracing, new Random());
-        prometheus.register(new SourceCollector(engine, version));
-        llm.ifPresent(l -> prometheus.register(l.collector()));
+        prometheusRegistry.register(new SourceCollector(engine, version));
+        llm.ifPresent(l -> prometheusRegistry.register(l.collector()));
+    }
 
+    private Future<HttpServer> listen() {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.server().host())
                 .setPort(config.server().port())
                 .setCompressionSupported(true);
         return vertx.createHttpServer(options)
-                .requestHandler(HttpApi.router(vertx, engine, prometheus, version, tracing, router -> llm.ifPresent(l -> l.mount(router))))
+                .requestHandler(HttpApi.router(vertx, engine, prometheusRegistry, version, tracing, router -> llm.ifPresent(l -> l.mount(router))))
                 .listen()
                 .onSuccess(s -> {
                     server = s;

@@ -102,7 +102,7 @@ public final class Main {
             return EXIT_RUNTIME;
         }
         if (failure[0] != null) {
-            log.severe("cannot start: " + failure[0].getMessage());
+            log.severe("cannot start on " + config.server().host() + ":" + config.server().port() + ": " + failure[0].getMessage());
             vertx.close();
             return EXIT_RUNTIME;
         }

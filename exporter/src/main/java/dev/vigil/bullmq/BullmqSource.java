@@ -19,8 +19,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.logging.Logger;
 
 /**
- * BullMQ queues under one prefix in one Redis. Keeps one connection of its own, re-discovers the queues
- * every {@code discovery_interval}, and reads all queues in two pipelined round trips per poll.
+ * BullMQ queues under one prefix in one Redis. Keeps one connection of its own for the polls, which read
+ * all queues in two pipelined round trips, and another for discovery, which SCANs the keyspace every
+ * {@code discovery_interval} in the background: on a Redis with millions of keys a SCAN pass can take
+ * longer than a poll may, and the polls go on with the last list meanwhile.
  */
 public final class BullmqSource implements Source {
     private static final Logger LOG = Logger.getLogger(BullmqSource.class.getName());
@@ -30,14 +32,18 @@ public final class BullmqSource implements Source {
     private final QueueStateReader reader;
     private final EventsTail events;
     private final SourceConnection connection;
+    private final SourceConnection discoveryConnection;
     // Polls never overlap, but each runs across Lettuce and Vert.x threads: volatile keeps them visible.
     private volatile List<QueueRef> queues;
     private volatile long discoveredAtNanos;
     private volatile boolean truncationLogged;
+    // The discovery in flight, if any: the first poll waits for it, later polls only start one when due.
+    private volatile CompletableFuture<List<QueueRef>> discovering;
 
     public BullmqSource(BullmqConfig config, RedisEndpoint redis, Vertx vertx, Tracing tracing) {
         this.config = config;
         this.connection = new SourceConnection(redis, vertx);
+        this.discoveryConnection = config.discovers() ? new SourceConnection(redis, vertx) : null;
         this.discovery = new QueueDiscovery(config.prefix());
         this.reader = new QueueStateReader(config.prefix(), redis.ownLookups());
         BullmqConfig.EventsConfig e = config.events();
@@ -89,15 +95,46 @@ public final class BullmqSource implements Source {
 
     @Override
     public Future<Void> close() {
-        return connection.close();
+        return discoveryConnection == null ? connection.close()
+                : Future.join(connection.close(), discoveryConnection.close()).mapEmpty();
     }
 
+    /** The queues to read: the last discovered list, or, before there is one, the first discovery's. */
     private CompletionStage<List<QueueRef>> queues(Pipeline p) {
-        boolean stale = queues == null || System.nanoTime() - discoveredAtNanos >= config.discoveryInterval().toNanos();
-        if (!config.discovers() || !stale) {
-            return CompletableFuture.completedFuture(queues);
+        List<QueueRef> known = queues;
+        if (!config.discovers()) {
+            return CompletableFuture.completedFuture(known);
         }
-        return discovery.discover(p).thenApply(this::bounded);
+        if (known == null) {
+            return discoverInBackground();
+        }
+        if (System.nanoTime() - discoveredAtNanos >= config.discoveryInterval().toNanos()) {
+            discoverInBackground();
+        }
+        return CompletableFuture.completedFuture(known);
+    }
+
+    /** Starts a discovery unless one is running; either way returns the one in flight. */
+    private synchronized CompletableFuture<List<QueueRef>> discoverInBackground() {
+        CompletableFuture<List<QueueRef>> running = discovering;
+        if (running != null) {
+            return running;
+        }
+        CompletableFuture<List<QueueRef>> started = new CompletableFuture<>();
+        discovering = started;
+        // The SCAN's round trips are traced under the poll that started it, which it may outlive.
+        discoveryConnection.poll(discovery::discover).onComplete(ar -> {
+            synchronized (this) {
+                discovering = null;
+            }
+            if (ar.succeeded()) {
+                started.complete(bounded(ar.result()));
+            } else {
+                // The next poll starts another; a poll that waited for this one fails with its reason.
+                started.completeExceptionally(ar.cause());
+            }
+        });
+        return started;
     }
 
     private List<QueueRef> bounded(Set<QueueRef> found) {

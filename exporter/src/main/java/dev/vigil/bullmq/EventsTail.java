@@ -35,7 +35,20 @@ final class EventsTail {
     private final int maxTrackedJobs;
     private final int maxJobNames;
     private final boolean labelJobNames;
+    /** Cursors of queues that dropped out of the list, kept so a queue that comes back resumes where it was. */
+    static final int MAX_DROPPED_CURSORS = 1000;
+
     private final Map<QueueRef, QueueCursor> cursors = new HashMap<>();
+    // A queue can leave the list and come back (skipped for a WRONGTYPE key, pushed out by max_queues, its
+    // keys briefly gone): resuming its cursor counts each event once, where a new cursor would read its
+    // stream from the start again. A stream re-created meanwhile only has ids after the cursor's, so it is
+    // read whole all the same. Least recently dropped first out.
+    private final Map<QueueRef, QueueCursor> dropped = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<QueueRef, QueueCursor> eldest) {
+            return size() > MAX_DROPPED_CURSORS;
+        }
+    };
     private boolean firstRead = true;
     private boolean noEntriesAddedLogged;
 
@@ -62,11 +75,21 @@ final class EventsTail {
         RedisClusterAsyncCommands<String, String> redis = pipeline.commands();
         List<RedisFuture<?>> replies = new ArrayList<>();
         for (QueueRef q : queues) {
-            QueueCursor c = cursors.computeIfAbsent(q, k -> new QueueCursor(firstRead, maxTrackedJobs, labelJobNames, maxJobNames));
+            QueueCursor c = cursors.computeIfAbsent(q, k -> {
+                QueueCursor resumed = dropped.remove(k);
+                return resumed != null ? resumed : new QueueCursor(firstRead, maxTrackedJobs, labelJobNames, maxJobNames);
+            });
             replies.addAll(c.request(redis, q.key("events"), maxEventsPerPoll));
         }
         firstRead = false;
-        cursors.keySet().retainAll(Set.copyOf(queues));
+        Set<QueueRef> present = Set.copyOf(queues);
+        for (var it = cursors.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!present.contains(e.getKey())) {
+                dropped.put(e.getKey(), e.getValue());
+                it.remove();
+            }
+        }
         return pipeline.send(replies).thenCompose(v -> {
             List<Completion> completions = new ArrayList<>();
             for (QueueRef q : queues) {

@@ -118,10 +118,15 @@ final class QueueCursor {
             case "waiting" -> {
                 JobTrail.Entry e = trail.of(jobId);
                 e.readyMs = id.ms();
-                if ("active".equals(body.get("prev"))) {
+                String prev = body.get("prev");
+                if ("active".equals(prev)) {
                     pendingRetryJob = jobId; // retryJob / moveStalledJobsToWait / moveJobToWait
-                    e.activeMs = 0;
+                } else if ("failed".equals(prev) && e.activeMs > 0) {
+                    // Earlier BullMQ 5 retryJob scripts write prev=failed for a job leaving active. A failed job
+                    // retried by hand (reprocessJob) writes it too, but that job is no longer active here.
+                    totalsFor(jobId).retried++;
                 }
+                e.activeMs = 0;
             }
             case "delayed" -> {
                 JobTrail.Entry e = trail.of(jobId);

@@ -57,7 +57,9 @@ public record RedisConfig(
     static String reference(YamlSection section, String key, Set<String> redisNames) throws ConfigException {
         String redis = section.string(key).orElse(redisNames.size() == 1 ? redisNames.iterator().next() : null);
         if (redis == null) {
-            throw section.error(key, "is required when more than one Redis is configured (one of: " + String.join(", ", redisNames) + ")");
+            throw section.error(key, redisNames.isEmpty()
+                    ? "needs a Redis connection, and none is configured; add one under redis: (e.g. redis: { main: { url: redis://127.0.0.1:6379 } })"
+                    : "is required when more than one Redis is configured (one of: " + String.join(", ", redisNames) + ")");
         }
         requireKnown(section, key, redis, redisNames);
         return redis;

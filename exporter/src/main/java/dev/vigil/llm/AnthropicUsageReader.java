@@ -49,6 +49,7 @@ final class AnthropicUsageReader implements UsageReader {
             List<UsageEvent> events = new ArrayList<>(usage(usage.result()));
             events.addAll(costs(costs.result()));
             buckets.forgetBefore(start);
+            window.read(); // only now: a failed first poll must ask for the whole month again
             return new Reading(events, "buckets from " + start);
         });
     }

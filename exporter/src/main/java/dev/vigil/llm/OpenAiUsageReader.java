@@ -55,6 +55,7 @@ final class OpenAiUsageReader implements UsageReader {
                 events.addAll(i < USAGE.size() ? usage(USAGE.get(i), report) : costs(report));
             }
             buckets.forgetBefore(start);
+            window.read(); // only now: a failed first poll must ask for the whole month again
             return new Reading(events, "buckets from " + start);
         });
     }

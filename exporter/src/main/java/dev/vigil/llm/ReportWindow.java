@@ -22,7 +22,7 @@ import io.vertx.core.json.JsonObject;
 final class ReportWindow {
     private final Clock clock;
     private final Duration revisionWindow;
-    private boolean started;
+    private volatile boolean started;
 
     ReportWindow(Clock clock, Duration revisionWindow) {
         this.clock = clock;
@@ -36,9 +36,13 @@ final class ReportWindow {
         if (started) {
             return back;
         }
-        started = true;
         Instant monthStart = LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         return monthStart.isBefore(back) ? monthStart : back;
+    }
+
+    /** The month so far was read once: later polls need only go back the revision window. */
+    void read() {
+        started = true;
     }
 
     /**

@@ -230,4 +230,67 @@ class BullmqQueueStateIT {
         StatefulRedisConnection<String, String> c = redis.connect();
         c.sync().clientSetname(name);
     }
+
+    @Test
+    void aSlowDiscoveryRunsBesideThePollsAndNeverFailsThem() {
+        bullmqQueue("early");
+        app.rpush("bull:early:wait", "1");
+        // Every SCAN reply is held back 1.5 s, longer than a poll may take: a SCAN inside a poll would time it out.
+        try (dev.vigil.support.SlowScanProxy proxy = new dev.vigil.support.SlowScanProxy(redis.port(), 1500);
+             RunningExporter vigil = RunningExporter.start("""
+                     redis:
+                       main:
+                         url: redis://127.0.0.1:%d
+                     bullmq:
+                       - redis: main
+                         interval: 200ms
+                         timeout: 1s
+                         discovery_interval: 1s
+                     """.formatted(proxy.port()))) {
+            Scrape first = vigil.awaitScrape(Duration.ofSeconds(20), s -> s.value("bullmq_job_count", "prefix", "bull",
+                    "queue", "early", "state", "waiting").orElse(0.0) == 1.0);
+            double timeoutsAtStart = first.require("vigil_source_poll_errors_total", "source", SOURCE, "reason", "timeout");
+            bullmqQueue("late");
+            app.rpush("bull:late:wait", "1", "2");
+            // The new queue shows up through a later discovery, while every poll keeps succeeding.
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            Scrape s = vigil.scrape();
+            while (s.value("bullmq_job_count", "prefix", "bull", "queue", "late", "state", "waiting").orElse(0.0) != 2.0) {
+                assertThat(s.require("vigil_source_up", "source", SOURCE)).isEqualTo(1.0);
+                assertThat(System.nanoTime()).as("the late queue was never discovered").isLessThan(deadline);
+                RunningExporter.sleep(100);
+                s = vigil.scrape();
+            }
+            RunningExporter.sleep(3000); // a few more discoveries
+            Scrape after = vigil.scrape();
+            assertThat(proxy.scans()).isGreaterThanOrEqualTo(3);
+            assertThat(after.require("vigil_source_up", "source", SOURCE)).isEqualTo(1.0);
+            assertThat(after.require("vigil_source_poll_errors_total", "source", SOURCE, "reason", "timeout")).isEqualTo(timeoutsAtStart);
+        }
+    }
+
+    @Test
+    void theDatabaseIndexOfTheUrlOrTheDatabaseKeyIsTheOneRead() {
+        RedisCommands<String, String> db3 = redis.sync();
+        db3.select(3);
+        db3.hset("bull:in3:meta", Map.of("opts.maxLenEvents", "10000", "version", "bullmq:5.81.5"));
+        db3.rpush("bull:in3:wait", "1", "2");
+        bullmqQueue("in0");
+        String inUrl = "url: " + redis.url() + "/3";
+        String asKey = "{ url: " + redis.url() + ", database: 3 }";
+        for (String main : new String[] {"{ " + inUrl + " }", asKey}) {
+            try (RunningExporter vigil = RunningExporter.start("""
+                    redis:
+                      main: %s
+                    bullmq:
+                      - redis: main
+                        interval: 200ms
+                    """.formatted(main))) {
+                Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "prefix", "bull",
+                        "queue", "in3", "state", "waiting").isPresent());
+                assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "in3", "state", "waiting")).isEqualTo(2.0);
+                assertThat(s.body()).doesNotContain("queue=\"in0\"");
+            }
+        }
+    }
 }

@@ -80,6 +80,30 @@ class EventsTailIT {
     }
 
     @Test
+    void aQueueThatDropsOutAndComesBackResumesItsStreamWithoutCountingTwice() {
+        queue("flaky");
+        // History from before Vigil started is not counted, neither at the start nor when the queue comes back.
+        event("flaky", "event", "completed", "jobId", "old-1", "returnvalue", "null", "prev", "active");
+        event("flaky", "event", "completed", "jobId", "old-2", "returnvalue", "null", "prev", "active");
+        try (RunningExporter vigil = RunningExporter.start(config(""))) {
+            vigil.awaitScrape(Duration.ofSeconds(10), s -> s.value("bullmq_jobs_completed_total", "prefix", "bull", "queue", "flaky").isPresent());
+            for (String id : new String[] {"1", "2", "3"}) {
+                event("flaky", "event", "completed", "jobId", id, "returnvalue", "null", "prev", "active");
+            }
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> counter(x, "bullmq_jobs_completed", "flaky") == 3.0);
+            // The queue's meta goes away (its events stream stays): it drops out of the list and of /metrics.
+            app.del("bull:flaky:meta");
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> !x.body().contains("queue=\"flaky\""));
+            event("flaky", "event", "completed", "jobId", "4", "returnvalue", "null", "prev", "active");
+            queue("flaky");
+            Scrape back = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_jobs_completed_total", "prefix", "bull", "queue", "flaky").isPresent());
+            back = vigil.scrapeAfterNextPoll("bullmq/main/bull");
+            // Resumed where it was: the event written while it was away counts, the first three not again.
+            assertThat(counter(back, "bullmq_jobs_completed", "flaky")).isEqualTo(4.0);
+        }
+    }
+
+    @Test
     void removedJobsFallBackToTheEventsOwnStreamIds() {
         queue("mail");
         try (RunningExporter vigil = RunningExporter.start(config(""))) {
@@ -118,9 +142,18 @@ class EventsTailIT {
             event("work", "event", "active", "jobId", "3", "prev", "waiting");
             event("work", "event", "waiting", "jobId", "3", "prev", "active");
             event("work", "event", "stalled", "jobId", "3");
-            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> counter(x, "bullmq_jobs_stalled", "work") == 1.0);
-            assertThat(counter(s, "bullmq_jobs_failed", "work")).isEqualTo(1.0);
-            assertThat(counter(s, "bullmq_jobs_retried", "work")).isEqualTo(2.0);
+            // Job 4: retried at once by an earlier BullMQ 5 retryJob, which writes prev=failed: a retry.
+            event("work", "event", "active", "jobId", "4", "prev", "waiting");
+            event("work", "event", "waiting", "jobId", "4", "prev", "failed");
+            // Job 5: failed for good, then retried by hand (job.retry(): reprocessJob, also prev=failed): not a retry.
+            event("work", "event", "active", "jobId", "5", "prev", "waiting");
+            event("work", "event", "failed", "jobId", "5", "failedReason", "boom", "prev", "active");
+            event("work", "event", "waiting", "jobId", "5", "prev", "failed");
+            event("work", "event", "active", "jobId", "5", "prev", "waiting");
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> counter(x, "bullmq_jobs_stalled", "work") == 1.0
+                    && counter(x, "bullmq_jobs_failed", "work") == 2.0);
+            assertThat(counter(s, "bullmq_jobs_failed", "work")).isEqualTo(2.0);
+            assertThat(counter(s, "bullmq_jobs_retried", "work")).isEqualTo(3.0);
             assertThat(counter(s, "bullmq_jobs_completed", "work")).isEqualTo(0.0);
             assertThat(s.require("bullmq_job_processing_seconds_count", "prefix", "bull", "queue", "work")).isEqualTo(0.0);
         }

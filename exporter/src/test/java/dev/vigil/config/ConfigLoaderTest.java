@@ -205,6 +205,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aBullmqEntryWithNoRedisSectionSaysWhatToAdd() throws Exception {
+        ConfigException e = error("""
+                bullmq:
+                  - prefix: bull
+                """);
+        assertThat(e.describe()).endsWith("/vigil.yml:2: bullmq[0].redis: needs a Redis connection, and none is configured; "
+                + "add one under redis: (e.g. redis: { main: { url: redis://127.0.0.1:6379 } })");
+    }
+
+    @Test
     void unsetVariableWithoutDefault() throws Exception {
         ConfigException e = error("""
                 redis:

@@ -35,6 +35,10 @@ class PriceTableTest {
         assertThat(match("gpt-4o-mini-search-preview")).isEqualTo("gpt-4o-mini");
         assertThat(match("gemini-2.5-flash-preview-05-20")).isEqualTo("gemini-2.5-flash");
         assertThat(match("gpt-5.4-mini-2026-03-17")).isEqualTo("gpt-5.4-mini");
+        // Dearer variants have entries of their own, so the prefix rule does not price them as their base model.
+        assertThat(match("o3-deep-research-2025-06-26")).isEqualTo("o3-deep-research");
+        assertThat(match("o4-mini-deep-research")).isEqualTo("o4-mini-deep-research");
+        assertThat(match("gpt-5.1-codex-mini")).isEqualTo("gpt-5.1-codex-mini");
         // A prefix ends at a separator: gpt-4 is not gpt-4o's prefix, and gpt-5.3 is not a gpt-5.
         assertThat(match("gpt-4o-custom")).isEqualTo("gpt-4o");
         assertThat(match("gpt-4ox")).isEqualTo("none");

@@ -37,6 +37,32 @@ class ServerWideIT {
     }
 
     @EachPostgresVersion
+    void vigilsOneSessionIsReadOnlyWithItsTimeoutsAndNamedVigil(String version) throws Exception {
+        TestPostgres pg = TestPostgres.shared(version);
+        String db = pg.createDatabase("session");
+        // A custom query runs on Vigil's own session, so it reports that session's settings.
+        try (RunningExporter vigil = RunningExporter.start("postgres:\n" + pg.sourceYaml("main", db) + """
+                    lock_timeout: 1500ms
+                    queries:
+                      - name: session
+                        sql: >-
+                          SELECT (current_setting('default_transaction_read_only') = 'on')::int AS read_only,
+                                 extract(epoch FROM current_setting('statement_timeout')::interval) AS statement_timeout,
+                                 extract(epoch FROM current_setting('lock_timeout')::interval) AS lock_timeout
+                        columns: { read_only: gauge, statement_timeout: gauge, lock_timeout: gauge }
+                """)) {
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(15), x -> x.value("session_read_only", "server", "main").isPresent());
+            assertThat(s.require("session_read_only", "server", "main")).isEqualTo(1.0);
+            assertThat(s.require("session_statement_timeout", "server", "main")).isEqualTo(5.0);
+            assertThat(s.require("session_lock_timeout", "server", "main")).isEqualTo(1.5);
+            // One connection, named vigil, after many polls.
+            vigil.scrapeAfterNextPoll(SOURCE);
+            assertThat(pg.queryNumber("postgres", "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'vigil' AND datname = '" + db + "'"))
+                    .isEqualTo(1.0);
+        }
+    }
+
+    @EachPostgresVersion
     void aPrimaryWithAnAbandonedSlotShowsTheWalItKeeps(String version) throws Exception {
         TestPostgres pg = TestPostgres.shared(version);
         String slot = "vigil_abandoned_" + pg.major();

@@ -74,6 +74,37 @@ class TracingIT {
     }
 
     @Test
+    void aPollTakesAsManyRoundTripsForFortyQueuesAsForOne() {
+        long one = roundTripsOfASteadyPoll(1);
+        assertThat(one).isPositive();
+        assertThat(roundTripsOfASteadyPoll(40)).isEqualTo(one);
+    }
+
+    /** The PIPELINE spans (one per round trip) under a poll that ran after the queues were discovered. */
+    private static long roundTripsOfASteadyPoll(int queues) {
+        try (TestRedis redis = TestRedis.start(); OtlpReceiver otlp = new OtlpReceiver()) {
+            for (int i = 0; i < queues; i++) {
+                redis.sync().hset("bull:q" + i + ":meta", "version", "bullmq:5.81.5");
+                redis.sync().rpush("bull:q" + i + ":wait", "1", "2");
+            }
+            try (RunningExporter vigil = RunningExporter.start(config(redis, """
+                    tracing:
+                      endpoint: %s
+                    """.formatted(otlp.httpEndpoint())))) {
+                // The third poll: the first waited for discovery, and its spans have all been exported by the time a later one has.
+                OtlpReceiver.Received first = otlp.await(Duration.ofSeconds(15), r -> r.span().getName().equals("vigil.poll"));
+                OtlpReceiver.Received steady = otlp.await(Duration.ofSeconds(15), r -> r.span().getName().equals("vigil.poll")
+                        && r.span().getStartTimeUnixNano() > first.span().getEndTimeUnixNano()
+                        && String.valueOf(queues).equals(r.attribute("vigil.poll.items")));
+                otlp.await(Duration.ofSeconds(15), r -> r.span().getName().equals("vigil.poll")
+                        && r.span().getStartTimeUnixNano() > steady.span().getEndTimeUnixNano() + 500_000_000L);
+                return otlp.spans().stream().filter(r -> r.span().getName().equals("PIPELINE")
+                        && r.parentSpanId().equals(steady.spanId())).count();
+            }
+        }
+    }
+
+    @Test
     void postgresStatementsAreClientSpansWithTheirLiteralsMasked() throws Exception {
         TestPostgres pg = TestPostgres.shared(TestPostgres.versions().get(0));
         String db = pg.createDatabase("traced");
