@@ -1,0 +1,137 @@
+package dev.vigil.dashboards;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.support.NodeWorkload;
+import dev.vigil.support.PrometheusServer;
+import dev.vigil.support.RunningExporter;
+import dev.vigil.support.TestPostgres;
+import dev.vigil.support.TestRedis;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every query of every panel, with its variables filled in as Grafana would, returns at least one series with
+ * a number from a real Prometheus (the rules of alert-rules/rules loaded, scraping every second) that scrapes
+ * a real Vigil polling real BullMQ queues, PostgreSQL with a replica and pg_stat_statements, Redis INFO, an
+ * application cache and pushed LLM usage, while the application keeps working.
+ */
+class DashboardsLiveIT {
+    private static final Duration EVERY_PANEL = Duration.ofSeconds(150);
+
+    @Test
+    void everyQueryOfEveryPanelReturnsSeries() throws Exception {
+        PrometheusServer.requireInstalled();
+        NodeWorkload.folder();
+        List<String> versions = TestPostgres.versions();
+        String newest = versions.get(versions.size() - 1);
+        try (TestRedis redis = TestRedis.start();
+             TestPostgres primary = TestPostgres.start(newest, Map.of());
+             TestPostgres replica = primary.startReplica();
+             LiveApplication app = LiveApplication.start(redis, primary);
+             NodeWorkload queues = NodeWorkload.run("workload.mjs", "--redis", redis.url(), "--major", "5", "--prefix", "bull");
+             RunningExporter vigil = RunningExporter.start(LiveApplication.vigilConfig(redis, primary, replica));
+             PrometheusServer prometheus = PrometheusServer.start(PrometheusServer.Setup.scraping(URI.create(vigil.baseUrl()).getAuthority())
+                     .withRules(KnownMetrics.ruleFiles()))) {
+            app.pushUsage(vigil);
+            prometheus.awaitQuery("count(vigil_source_up == 1)", Duration.ofSeconds(60), r -> count(r) == 5);
+            // The first burst makes the queue and its counters; once Prometheus has them, the second moves them.
+            NodeWorkload.run("throughput.mjs", "--redis", redis.url(), "--major", "5", "--queue", "orders").close();
+            prometheus.awaitQuery("bullmq_jobs_completed_total{queue=\"orders\"} == 23", Duration.ofSeconds(60), r -> r.size() == 1);
+            prometheus.awaitQuery("llm_unpriced_tokens_total", Duration.ofSeconds(30), r -> r.size() == 1);
+            try (NodeWorkload burst = NodeWorkload.run("throughput.mjs", "--redis", redis.url(), "--major", "5", "--queue", "orders")) {
+                app.pushUsage(vigil);
+                app.exceedDailyBudget(vigil);
+                app.keepWorking(vigil);
+                prometheus.awaitQuery("bullmq_jobs_completed_total{queue=\"orders\"} == 46", Duration.ofSeconds(60), r -> r.size() == 1);
+
+                Map<String, List<String>> expected = expectedVariables(queues.report(), app, vigil);
+                List<String> checked = new ArrayList<>();
+                List<String> failed = checkEveryPanel(prometheus, expected, checked);
+                checked.forEach(System.out::println);
+                System.out.println(checked.size() + " queries of " + Dashboard.all().size() + " dashboards checked");
+                assertThat(failed).as("panel queries without a series with a value after " + EVERY_PANEL).isEmpty();
+            }
+        }
+    }
+
+    /** What each variable must list: exactly what the application and Vigil's configuration made. */
+    private static Map<String, List<String>> expectedVariables(JsonObject workload, LiveApplication app, RunningExporter vigil) {
+        Set<String> queues = new TreeSet<>(workload.getJsonObject("queues").fieldNames());
+        queues.add("orders");
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        out.put("job", List.of("vigil"));
+        out.put("instance", List.of(URI.create(vigil.baseUrl()).getAuthority()));
+        out.put("prefix", List.of("bull"));
+        out.put("queue", List.copyOf(queues));
+        out.put("server", List.of("primary", "replica"));
+        out.put("datname", app.databases());
+        out.put("redis", List.of("main"));
+        out.put("cache", List.of("semantic"));
+        out.put("provider", LiveApplication.PROVIDERS);
+        out.put("model", LiveApplication.MODELS);
+        out.put("source", List.of("bullmq/main/bull", "cache/main", "postgres/primary", "postgres/replica", "redis/main"));
+        return out;
+    }
+
+    /**
+     * Runs every target of every panel until each returns a series with a number (not NaN), or the time is up;
+     * returns the ones that never did. {@code checked} gets one line per target.
+     */
+    private static List<String> checkEveryPanel(PrometheusServer prometheus, Map<String, List<String>> expected, List<String> checked) {
+        Map<String, String> pending = new LinkedHashMap<>();
+        for (Dashboard d : Dashboard.all()) {
+            GrafanaVariables variables = GrafanaVariables.resolve(d, prometheus);
+            variables.values().forEach((name, values) ->
+                    assertThat(values).as(d.uid() + " $" + name).containsExactlyInAnyOrderElementsOf(expected.get(name)));
+            for (JsonObject panel : d.dataPanels()) {
+                for (JsonObject t : Dashboard.targets(panel)) {
+                    pending.put(d.title() + " / " + panel.getString("title") + " / " + t.getString("refId"),
+                            variables.substitute(t.getString("expr")));
+                }
+            }
+        }
+        Map<String, String> last = new LinkedHashMap<>();
+        long deadline = System.nanoTime() + EVERY_PANEL.toNanos();
+        while (!pending.isEmpty() && System.nanoTime() < deadline) {
+            for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                JsonArray result = prometheus.query(e.getValue());
+                int withValue = withNumber(result);
+                if (withValue > 0) {
+                    checked.add(e.getKey() + ": " + e.getValue() + " -> " + result.size() + " series");
+                    it.remove();
+                } else {
+                    last.put(e.getKey(), result.encode());
+                }
+            }
+            RunningExporter.sleep(1000);
+        }
+        return pending.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue() + " -> " + last.get(e.getKey())).toList();
+    }
+
+    /** Series whose value is a number: a ratio over no traffic (0/0) is NaN and proves nothing. */
+    private static int withNumber(JsonArray result) {
+        int n = 0;
+        for (Object o : result) {
+            String value = ((JsonObject) o).getJsonArray("value").getString(1);
+            if (!value.equals("NaN")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static int count(JsonArray result) {
+        return result.isEmpty() ? 0 : (int) Double.parseDouble(result.getJsonObject(0).getJsonArray("value").getString(1));
+    }
+}
