@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -217,6 +219,50 @@ class DashboardStructureTest {
                 });
             }
         }
+    }
+
+    /**
+     * A panel that draws thresholds over a series an alert compares with a number draws exactly the alerts'
+     * numbers; and every such number on a series some panel shows is drawn on at least one panel.
+     */
+    @Test
+    void thresholdsAreTheAlertThresholds() {
+        Map<String, Set<Double>> alerting = AlertThresholds.load();
+        assertThat(alerting).as("alert rules comparing a series with a number").isNotEmpty();
+        Map<String, Set<Double>> drawn = new HashMap<>();
+        Set<String> shown = new HashSet<>();
+        for (Dashboard d : dashboards) {
+            for (JsonObject p : d.dataPanels()) {
+                Set<String> names = new TreeSet<>();
+                Dashboard.targets(p).forEach(t -> names.addAll(PromQl.metricNames(t.getString("expr"))));
+                shown.addAll(names);
+                Set<Double> steps = thresholdSteps(p);
+                Set<Double> expected = new TreeSet<>();
+                names.forEach(n -> expected.addAll(alerting.getOrDefault(n, Set.of())));
+                if (steps.isEmpty() || expected.isEmpty()) {
+                    continue;
+                }
+                assertThat(steps).as(d.uid() + " / " + p.getString("title") + " shows " + names).isEqualTo(expected);
+                names.forEach(n -> drawn.computeIfAbsent(n, k -> new TreeSet<>()).addAll(steps));
+            }
+        }
+        alerting.forEach((name, values) -> {
+            if (shown.contains(name)) {
+                assertThat(drawn.getOrDefault(name, Set.of())).as("thresholds drawn over " + name).containsAll(values);
+            }
+        });
+    }
+
+    private static Set<Double> thresholdSteps(JsonObject panel) {
+        Set<Double> out = new TreeSet<>();
+        JsonObject thresholds = panel.getJsonObject("fieldConfig").getJsonObject("defaults").getJsonObject("thresholds", new JsonObject());
+        thresholds.getJsonArray("steps", new JsonArray()).forEach(s -> {
+            Object value = ((JsonObject) s).getValue("value");
+            if (value != null) {
+                out.add(((Number) value).doubleValue());
+            }
+        });
+        return out;
     }
 
     private static boolean overlap(JsonObject a, JsonObject b) {
