@@ -3,6 +3,7 @@ package dev.vigil.dashboards;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.support.NodeWorkload;
+import dev.vigil.support.OtlpReceiver;
 import dev.vigil.support.PrometheusServer;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.TestPostgres;
@@ -38,10 +39,11 @@ class DashboardsLiveIT {
              TestPostgres primary = TestPostgres.start(newest, Map.of());
              TestPostgres replica = primary.startReplica();
              LiveApplication app = LiveApplication.start(redis, primary);
+             OtlpReceiver otlp = new OtlpReceiver();
              NodeWorkload queues = NodeWorkload.run("workload.mjs", "--redis", redis.url(), "--major", "5", "--prefix", "bull");
-             RunningExporter vigil = RunningExporter.start(LiveApplication.vigilConfig(redis, primary, replica));
+             RunningExporter vigil = RunningExporter.start(LiveApplication.vigilConfig(redis, primary, replica, otlp.httpEndpoint()));
              PrometheusServer prometheus = PrometheusServer.start(PrometheusServer.Setup.scraping(URI.create(vigil.baseUrl()).getAuthority())
-                     .withRules(KnownMetrics.ruleFiles()))) {
+                     .withRules(KnownMetrics.ruleFiles()).withExemplarStorage())) {
             app.pushUsage(vigil);
             prometheus.awaitQuery("count(vigil_source_up == 1)", Duration.ofSeconds(60), r -> count(r) == 5);
             // The first burst makes the queue and its counters; once Prometheus has them, the second moves them.
@@ -54,12 +56,19 @@ class DashboardsLiveIT {
                 app.keepWorking(vigil);
                 prometheus.awaitQuery("bullmq_jobs_completed_total{queue=\"orders\"} == 46", Duration.ofSeconds(60), r -> r.size() == 1);
 
+                // The overview's alert panels show what fires: the day's spend is past its budget, for real.
+                prometheus.awaitQuery("ALERTS{alertname=\"LlmBudgetExceeded\",alertstate=\"firing\",period=\"day\"}",
+                        Duration.ofSeconds(60), r -> r.size() == 1);
+
                 Map<String, List<String>> expected = expectedVariables(queues.report(), app, vigil);
                 List<String> checked = new ArrayList<>();
+                long start = System.nanoTime();
                 List<String> failed = checkEveryPanel(prometheus, expected, checked);
                 checked.forEach(System.out::println);
-                System.out.println(checked.size() + " queries of " + Dashboard.all().size() + " dashboards checked");
+                System.out.printf("%d queries of %d dashboards checked in %d s%n", checked.size(), Dashboard.all().size(),
+                        Duration.ofNanos(System.nanoTime() - start).toSeconds());
                 assertThat(failed).as("panel queries without a series with a value after " + EVERY_PANEL).isEmpty();
+                assertExemplarsLinkToExportedTraces(prometheus, otlp);
             }
         }
     }
@@ -117,6 +126,47 @@ class DashboardsLiveIT {
             RunningExporter.sleep(1000);
         }
         return pending.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue() + " -> " + last.get(e.getKey())).toList();
+    }
+
+    /**
+     * Each query shown with exemplars has some, and their trace ids are traces that reached the OTLP endpoint
+     * (Vigil's poll and job traces, the application's trace continued by Vigil's HTTP span): what Jaeger would open.
+     */
+    private static void assertExemplarsLinkToExportedTraces(PrometheusServer prometheus, OtlpReceiver otlp) {
+        int shown = 0;
+        for (Dashboard d : Dashboard.all()) {
+            GrafanaVariables variables = GrafanaVariables.resolve(d, prometheus);
+            for (JsonObject panel : d.dataPanels()) {
+                for (JsonObject t : Dashboard.targets(panel)) {
+                    if (!t.getBoolean("exemplar", false)) {
+                        continue;
+                    }
+                    String expr = variables.substitute(t.getString("expr"));
+                    Set<String> traces = traceIds(prometheus.exemplars(expr, Duration.ofMinutes(10)));
+                    assertThat(traces).as(d.title() + " / " + panel.getString("title") + ": exemplars of " + expr).isNotEmpty();
+                    if (expr.contains("llm_cost_usd_total")) {
+                        assertThat(traces).as("the pushed call's own trace").contains(LiveApplication.TRACE_ID);
+                    }
+                    otlp.await(Duration.ofSeconds(30), span -> traces.contains(span.traceId()));
+                    System.out.println(d.title() + " / " + panel.getString("title") + ": " + traces.size() + " exemplar traces, exported");
+                    shown++;
+                }
+            }
+        }
+        assertThat(shown).as("queries with exemplars").isEqualTo(4);
+    }
+
+    private static Set<String> traceIds(JsonArray exemplarData) {
+        Set<String> out = new TreeSet<>();
+        for (Object series : exemplarData) {
+            for (Object e : ((JsonObject) series).getJsonArray("exemplars")) {
+                String id = ((JsonObject) e).getJsonObject("labels").getString("trace_id");
+                if (id != null) {
+                    out.add(id);
+                }
+            }
+        }
+        return out;
     }
 
     /** Series whose value is a number: a ratio over no traffic (0/0) is NaN and proves nothing. */

@@ -26,6 +26,8 @@ final class LiveApplication implements AutoCloseable {
     static final List<String> MODELS = List.of("claude-sonnet-4-5", "in-house-summarizer", "gpt-4o-mini");
     static final String CACHE_HASH = "cache:stats:semantic";
     static final int DAILY_BUDGET_USD = 100;
+    /** The application's own trace of an LLM call, sent with the push. */
+    static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 
     private final RedisCommands<String, String> commands;
     private final TestPostgres primary;
@@ -50,8 +52,13 @@ final class LiveApplication implements AutoCloseable {
         return app;
     }
 
-    static String vigilConfig(TestRedis redis, TestPostgres primary, TestPostgres replica) {
+    /** Vigil's configuration: every source polled twice a second, every trace kept (for the exemplars), budgets and attribution. */
+    static String vigilConfig(TestRedis redis, TestPostgres primary, TestPostgres replica, String otlpEndpoint) {
         return """
+                tracing:
+                  endpoint: %s
+                  sample_ratio: 1
+                  job_traces: { enabled: true, sample_ratio: 1 }
                 redis:
                   main:
                     url: %s
@@ -71,7 +78,7 @@ final class LiveApplication implements AutoCloseable {
                 llm:
                   budgets: { daily_usd: %d, monthly_usd: 3000 }
                   labels: [tenant, feature]
-                """.formatted(redis.url(), primary.sourceYaml("primary", "app"), replica.sourceYaml("replica", "postgres"),
+                """.formatted(otlpEndpoint, redis.url(), primary.sourceYaml("primary", "app"), replica.sourceYaml("replica", "postgres"),
                 CACHE_HASH, DAILY_BUDGET_USD);
     }
 
@@ -88,7 +95,7 @@ final class LiveApplication implements AutoCloseable {
                   "cache_write_tokens":1000,"output_tokens":700,"duration_ms":6200,"tenant":"globex","feature":"search"},
                  {"provider":"internal","model":"in-house-summarizer","input_tokens":800,"output_tokens":90,"duration_ms":300,
                   "tenant":"acme","feature":"summaries"}]""",
-                "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+                "traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01");
     }
 
     /** One expensive call: the day's spend goes past the daily budget (the budget alert fires, as it should). */

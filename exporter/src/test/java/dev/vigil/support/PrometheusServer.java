@@ -43,20 +43,25 @@ public final class PrometheusServer implements AutoCloseable {
                 "prometheus and promtool", "apt-get install prometheus");
     }
 
-    /** What to start: scrape targets ({@code host:port}), rule files, intervals and an optional Alertmanager. */
+    /** What to start: scrape targets ({@code host:port}), rule files, intervals, an optional Alertmanager, exemplar storage. */
     public record Setup(List<String> targets, List<Path> ruleFiles, Duration scrapeInterval,
-                        Duration evaluationInterval, String alertmanager) {
+                        Duration evaluationInterval, String alertmanager, boolean exemplarStorage) {
         public static Setup scraping(String... targets) {
-            return new Setup(List.of(targets), List.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), null);
+            return new Setup(List.of(targets), List.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), null, false);
         }
 
         public Setup withRules(List<Path> files) {
-            return new Setup(targets, files, scrapeInterval, evaluationInterval, alertmanager);
+            return new Setup(targets, files, scrapeInterval, evaluationInterval, alertmanager, exemplarStorage);
         }
 
         /** {@code host:port} of an Alertmanager to send alerts to. */
         public Setup withAlertmanager(String hostPort) {
-            return new Setup(targets, ruleFiles, scrapeInterval, evaluationInterval, hostPort);
+            return new Setup(targets, ruleFiles, scrapeInterval, evaluationInterval, hostPort, exemplarStorage);
+        }
+
+        /** Keeps the exemplars of scraped series ({@code --enable-feature=exemplar-storage}), for {@link #exemplars}. */
+        public Setup withExemplarStorage() {
+            return new Setup(targets, ruleFiles, scrapeInterval, evaluationInterval, alertmanager, true);
         }
     }
 
@@ -66,12 +71,16 @@ public final class PrometheusServer implements AutoCloseable {
             Path work = Files.createTempDirectory("vigil-prometheus");
             Files.writeString(work.resolve("prometheus.yml"), config(setup));
             int port = TestRedis.freePort();
-            Process p = new ProcessBuilder(BINARY,
+            List<String> command = new ArrayList<>(List.of(BINARY,
                     "--config.file=" + work.resolve("prometheus.yml"),
                     "--storage.tsdb.path=" + work.resolve("data"),
                     "--web.listen-address=127.0.0.1:" + port,
                     // Lets a test ask for a short lookback without touching the rules under test.
-                    "--query.lookback-delta=5m")
+                    "--query.lookback-delta=5m"));
+            if (setup.exemplarStorage()) {
+                command.add("--enable-feature=exemplar-storage");
+            }
+            Process p = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(work.resolve("prometheus.log").toFile()).start();
             PrometheusServer server = new PrometheusServer(p, port, work);
             server.awaitReady();
@@ -163,6 +172,18 @@ public final class PrometheusServer implements AutoCloseable {
             last = query(promql);
         }
         return last;
+    }
+
+    /** The exemplars of the series a query reads, over the last {@code window} ({@code /api/v1/query_exemplars}). */
+    public JsonArray exemplars(String promql, Duration window) {
+        long now = System.currentTimeMillis() / 1000;
+        HttpResponse<String> r = get("/api/v1/query_exemplars?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                + "&start=" + (now - window.toSeconds()) + "&end=" + (now + 1));
+        JsonObject body = new JsonObject(r.body());
+        if (r.statusCode() != 200 || !"success".equals(body.getString("status"))) {
+            throw new AssertionError("exemplar query failed (" + r.statusCode() + "): " + promql + "\n" + r.body());
+        }
+        return body.getJsonArray("data");
     }
 
     /** Alerts as the rule manager sees them now ({@code /api/v1/alerts}): name, labels, state. */
