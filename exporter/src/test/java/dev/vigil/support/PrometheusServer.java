@@ -4,10 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -26,15 +22,10 @@ import java.util.function.Predicate;
 public final class PrometheusServer implements AutoCloseable {
     private static final String BINARY = System.getProperty("vigil.prometheus", "prometheus");
 
-    private final Process process;
-    private final int port;
-    private final Path work;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final ServerProcess server;
 
-    private PrometheusServer(Process process, int port, Path work) {
-        this.process = process;
-        this.port = port;
-        this.work = work;
+    private PrometheusServer(ServerProcess server) {
+        this.server = server;
     }
 
     /** Fails in CI and skips elsewhere when Debian's prometheus (and its promtool) is not installed. */
@@ -80,11 +71,14 @@ public final class PrometheusServer implements AutoCloseable {
             if (setup.exemplarStorage()) {
                 command.add("--enable-feature=exemplar-storage");
             }
-            Process p = new ProcessBuilder(command)
-                    .redirectErrorStream(true).redirectOutput(work.resolve("prometheus.log").toFile()).start();
-            PrometheusServer server = new PrometheusServer(p, port, work);
-            server.awaitReady();
-            return server;
+            ServerProcess server = ServerProcess.start("prometheus", work, port, command);
+            try {
+                server.awaitReady("/-/ready");
+            } catch (AssertionError notReady) {
+                server.close();
+                throw notReady;
+            }
+            return new PrometheusServer(server);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -109,35 +103,13 @@ public final class PrometheusServer implements AutoCloseable {
         return yaml.toString();
     }
 
-    private void awaitReady() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("prometheus exited with " + process.exitValue() + ":\n" + log());
-            }
-            try {
-                if (get("/-/ready").statusCode() == 200) {
-                    return;
-                }
-            } catch (UncheckedIOException notYet) {
-                // still starting
-            }
-            RunningExporter.sleep(100);
-        }
-        throw new AssertionError("prometheus not ready within 60 s:\n" + log());
-    }
-
     public String baseUrl() {
-        return "http://127.0.0.1:" + port;
+        return "http://127.0.0.1:" + server.port();
     }
 
     /** Prometheus' own log, for failure messages. */
     public String log() {
-        try {
-            return Files.readString(work.resolve("prometheus.log"));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return server.log();
     }
 
     /** The {@code data.result} array of an instant query at the current time. */
@@ -200,31 +172,11 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     public HttpResponse<String> get(String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(20)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return server.get(path);
     }
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try (var files = Files.walk(work)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("could not remove " + work + ": " + e.getMessage());
-        }
+        server.close();
     }
 }
