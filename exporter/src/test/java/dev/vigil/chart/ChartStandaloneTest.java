@@ -146,6 +146,41 @@ class ChartStandaloneTest {
     }
 
     @Test
+    void imageAndPodExtrasAreRenderedAsGiven() {
+        Rendered r = chart.template("""
+                image:
+                  repository: registry.internal/platform/vigil
+                  digest: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+                  command: [java, -jar, /opt/vigil/vigil-exporter.jar]
+                extraArgs: [--check-config]
+                extraEnv:
+                  - name: OTEL_EXPORTER_OTLP_ENDPOINT
+                    value: http://otel-collector.observability:4318
+                extraVolumes:
+                  - name: pg-ca
+                    configMap: { name: postgres-ca }
+                extraVolumeMounts:
+                  - name: pg-ca
+                    mountPath: /etc/vigil/pg-ca
+                podLabels: { team: backend }
+                nodeSelector: { kubernetes.io/os: linux }
+                """);
+        Map<String, Object> vigil = r.container("vigil");
+        assertThat(at(vigil, "image")).isEqualTo(
+                "registry.internal/platform/vigil@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+        assertThat(list(vigil, "command")).containsExactly("java", "-jar", "/opt/vigil/vigil-exporter.jar");
+        assertThat(list(vigil, "args")).containsExactly("--config", "/etc/vigil/config/vigil.yml", "--log-format", "json", "--check-config");
+        assertThat(list(vigil, "env")).extracting(e -> map(e).get("name"))
+                .containsExactly("POD_NAME", "POD_NAMESPACE", "NODE_NAME", "JAVA_TOOL_OPTIONS", "OTEL_EXPORTER_OTLP_ENDPOINT");
+        assertThat(named(vigil.get("volumeMounts"), "pg-ca")).containsEntry("mountPath", "/etc/vigil/pg-ca");
+        assertThat(list(r.podSpec(), "volumes")).extracting(v -> map(v).get("name")).containsExactly("vigil-config", "vigil-tmp", "pg-ca");
+        assertThat(map(r.one("Deployment"), "spec.template.metadata.labels")).containsEntry("team", "backend");
+        assertThat(map(r.podSpec(), "nodeSelector")).isEqualTo(Map.of("kubernetes.io/os", "linux"));
+        // The Service still selects by the chart's labels only.
+        assertThat(map(r.one("Service"), "spec.selector")).doesNotContainKey("team");
+    }
+
+    @Test
     void filesSitBesideTheConfigForKeysThatNameAFile() throws Exception {
         Rendered r = chart.template("""
                 config:
