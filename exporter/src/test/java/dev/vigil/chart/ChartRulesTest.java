@@ -83,7 +83,7 @@ class ChartRulesTest {
         Rendered r = HelmChart.at(fixture).template("""
                 prometheusRule:
                   enabled: true
-                  additionalAlertLabels: { team: backend, severity: ticket }
+                  additionalAlertLabels: { cluster: prod-eu-1, severity: ticket }
                   disabled: { QueueStalls: true }
                   extraGroups:
                     - name: orders
@@ -96,8 +96,8 @@ class ChartRulesTest {
         List<Object> rules = list(groups.get(0), "rules");
         assertThat(rules).extracting(x -> map(x).containsKey("alert") ? map(x).get("alert") : map(x).get("record"))
                 .containsExactly("QueueBacklog", "queue:bullmq_queue_depth:sum");
-        // The alert's own severity stays; the team label is added; Prometheus' templates pass through untouched.
-        assertThat(map(rules.get(0), "labels")).isEqualTo(Map.of("severity", "page", "team", "backend"));
+        // The alert's own severity stays; the cluster label is added; Prometheus' templates pass through untouched.
+        assertThat(map(rules.get(0), "labels")).isEqualTo(Map.of("severity", "page", "cluster", "prod-eu-1"));
         assertThat(at(rules.get(0), "annotations.summary")).isEqualTo("Queue {{ $labels.queue }} has {{ $value | humanize }} jobs waiting");
         assertThat(at(rules.get(0), "for")).isEqualTo("10m");
         assertThat(map(rules.get(1))).doesNotContainKey("labels");
