@@ -61,6 +61,24 @@ class ChartRulesTest {
                 .containsExactlyElementsOf(expected.stream().map(g -> map(g).get("name")).toList());
         assertThat(groups).isEqualTo(expected);
         promtoolAccepts(groups);
+
+        // With an added alert label: every alert gets it unless it has its own, recording rules stay as they are.
+        List<Object> labelled = list(chart.template(chart.file("ci/monitoring-values.yaml")).one("PrometheusRule"), "spec.groups");
+        assertThat(labelled).isEqualTo(expected.stream().map(ChartRulesTest::withClusterLabel).toList());
+    }
+
+    private static Object withClusterLabel(Object group) {
+        Map<String, Object> copy = new LinkedHashMap<>(map(group));
+        copy.put("rules", list(group, "rules").stream().map(rule -> {
+            Map<String, Object> r = new LinkedHashMap<>(map(rule));
+            if (r.containsKey("alert")) {
+                Map<String, Object> labels = new LinkedHashMap<>(Map.of("cluster", "prod-eu-1"));
+                labels.putAll(r.containsKey("labels") ? map(r.get("labels")) : Map.of());
+                r.put("labels", labels);
+            }
+            return (Object) r;
+        }).toList());
+        return copy;
     }
 
     @Test
