@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
  * another series ({@code 0.8 * (... offset 1h)}) is a relative threshold, not a fixed one, and left out.
  */
 final class AlertThresholds {
+    // "x < 500" and "x > 0.9 * 100" are thresholds; "x < 1 - 3 * (...)" compares with an expression, not a number.
     private static final String NUMBER = "\\d+(?:\\.\\d+)?";
     private static final Pattern COMPARISON = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{[^}]*})?\\s*(?:>=|<=|>|<)\\s*("
-            + NUMBER + "(?:\\s*\\*\\s*" + NUMBER + ")*)(?![\\d.]|\\s*\\*)");
+            + NUMBER + "(?:\\s*\\*\\s*" + NUMBER + ")*)(?![\\d.]|\\s*[-+*/])");
 
     private AlertThresholds() {
     }
