@@ -69,6 +69,7 @@ class DashboardsLiveIT {
                         Duration.ofNanos(System.nanoTime() - start).toSeconds());
                 assertThat(failed).as("panel queries without a series with a value after " + EVERY_PANEL).isEmpty();
                 assertExemplarsLinkToExportedTraces(prometheus, otlp);
+                app.stopWorking();
             }
         }
     }

@@ -162,12 +162,17 @@ final class LiveApplication implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() throws InterruptedException {
-        worker.shutdownNow();
+    /** Stops the work while Vigil still answers (closing Vigil first would fail a push in flight); fails if any step failed. */
+    void stopWorking() throws InterruptedException {
+        worker.shutdown(); // not shutdownNow: an interrupted push would count as a failure
         worker.awaitTermination(10, TimeUnit.SECONDS);
         if (failure.get() != null) {
             throw new AssertionError("the application's work failed", failure.get());
         }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stopWorking();
     }
 }
