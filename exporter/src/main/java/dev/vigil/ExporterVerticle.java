@@ -53,6 +53,7 @@ public final class ExporterVerticle extends VerticleBase {
     private final VigilConfig config;
     private final String version;
     private final Map<String, String> env;
+    // Set once by setUp() on a worker thread, read after it on the event loop (the future orders the two).
     private Tracing tracing;
     private ClientResources redisResources;
     private final Map<String, RedisEndpoint> redis = new LinkedHashMap<>();
@@ -61,8 +62,6 @@ public final class ExporterVerticle extends VerticleBase {
     private PrometheusMeterRegistry meters;
     private PrometheusRegistry prometheusRegistry;
     private HttpServer server;
-
-    // Set once by setUp() on a worker thread, read after it on the event loop (the future orders the two).
 
     /** @param env the process environment, for the standard OTEL_* variables */
     public ExporterVerticle(VigilConfig config, String version, Map<String, String> env) {

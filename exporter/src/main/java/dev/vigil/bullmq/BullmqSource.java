@@ -82,7 +82,7 @@ public final class BullmqSource implements Source {
     }
 
     private CompletionStage<PollResult> read(Pipeline p, Context pollContext) {
-        return queues(p).thenCompose(q -> reader.read(p, q, !config.discovers())).thenCompose(states -> {
+        return queues().thenCompose(q -> reader.read(p, q, !config.discovers())).thenCompose(states -> {
             // Only queues that still exist are tailed, so a vanished queue's counters drop out too.
             List<QueueRef> present = states.stream().map(QueueState::queue).toList();
             CompletionStage<Map<QueueRef, FinishedJobs>> finished = events == null
@@ -100,7 +100,7 @@ public final class BullmqSource implements Source {
     }
 
     /** The queues to read: the last discovered list, or, before there is one, the first discovery's. */
-    private CompletionStage<List<QueueRef>> queues(Pipeline p) {
+    private CompletionStage<List<QueueRef>> queues() {
         List<QueueRef> known = queues;
         if (!config.discovers()) {
             return CompletableFuture.completedFuture(known);
