@@ -26,7 +26,7 @@ class DashboardStructureTest {
     /** Variables Grafana defines itself. */
     private static final Set<String> BUILT_IN = Set.of("__rate_interval", "__interval", "__range", "__from", "__to",
             "__url_time_range", "__all_variables");
-    /** Histograms whose buckets carry trace exemplars (README, "Exemplars"). */
+    /** Histograms whose buckets carry trace exemplars (docs/configuration.md, "Exemplars"). */
     private static final List<String> EXEMPLAR_HISTOGRAMS = List.of("bullmq_job_wait_seconds_bucket",
             "bullmq_job_processing_seconds_bucket", "vigil_source_poll_duration_seconds_bucket");
 
@@ -138,7 +138,7 @@ class DashboardStructureTest {
                 }
                 PromQl.LabelValues lv = PromQl.labelValues(Dashboard.variableQuery(v));
                 assertThat(known.exported(lv.metric())).as(d.uid() + " $" + v.getString("name") + " lists values of " + lv.metric()
-                        + ", which the README's metric reference does not list").isTrue();
+                        + ", which the metric reference (docs/metrics.md) does not list").isTrue();
                 assertThat(v.getString("definition")).isEqualTo(Dashboard.variableQuery(v));
             }
             Set<String> used = new TreeSet<>(PromQl.variablesUsed(d.json().encode()));
@@ -158,8 +158,8 @@ class DashboardStructureTest {
                 for (JsonObject t : Dashboard.targets(p)) {
                     Set<String> names = PromQl.metricNames(t.getString("expr"));
                     assertThat(names).as(d.uid() + " / " + p.getString("title") + ": " + t.getString("expr")).isNotEmpty()
-                            .allSatisfy(n -> assertThat(known.known(n)).as(n + " is neither documented in the README's metric "
-                                    + "reference nor recorded in alert-rules/rules").isTrue());
+                            .allSatisfy(n -> assertThat(known.known(n)).as(n + " is neither documented in docs/metrics.md "
+                                    + "nor recorded in alert-rules/rules").isTrue());
                     names.stream().filter(known::recorded).forEach(recordingRulesUsed::add);
                 }
             }

@@ -1,6 +1,7 @@
 package dev.vigil.dashboards;
 
 import dev.vigil.support.ExternalTool;
+import dev.vigil.support.MetricReference;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,16 +10,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The series a dashboard may ask for: what the README's metric reference documents (what Vigil exports), the
+ * The series a dashboard may ask for: what the metric reference (docs/metrics.md) documents (what Vigil exports), the
  * recording rules of alert-rules/rules, and what Prometheus makes itself (up, scrape_*, ALERTS).
  */
 final class KnownMetrics {
-    private static final Pattern CODE = Pattern.compile("`([^`]+)`");
     private static final Set<String> PROMETHEUS_OWN = Set.of("up", "scrape_samples_scraped", "scrape_duration_seconds",
             "scrape_samples_post_metric_relabeling", "scrape_series_added", "ALERTS", "ALERTS_FOR_STATE");
 
@@ -34,49 +32,19 @@ final class KnownMetrics {
 
     static KnownMetrics load() {
         Set<String> exported = new LinkedHashSet<>();
-        Set<String> prefixes = new LinkedHashSet<>();
-        for (String row : metricReferenceRows()) {
-            String[] cells = row.split("\\|");
-            if (cells.length < 3) {
-                continue;
-            }
-            boolean histogram = cells[2].trim().equals("histogram");
-            Matcher m = CODE.matcher(cells[1]);
-            while (m.find()) {
-                String name = m.group(1).replaceAll("\\{.*", "");
-                if (name.contains("<")) {
-                    continue; // custom queries' <name>_<column>: the user's own names
+        MetricReference reference = MetricReference.load();
+        for (MetricReference.Row row : reference.rows()) {
+            for (String name : row.names()) {
+                if (!reference.families().contains(name)) {
+                    continue; // a prefix such as jvm_*, or custom queries' <name>_<column>: the user's own names
                 }
-                if (name.endsWith("*")) {
-                    prefixes.add(name.substring(0, name.length() - 1));
-                } else {
-                    exported.add(name);
-                    if (histogram) {
-                        List.of("_bucket", "_count", "_sum").forEach(suffix -> exported.add(name + suffix));
-                    }
+                exported.add(name);
+                if (row.histogram()) {
+                    List.of("_bucket", "_count", "_sum").forEach(suffix -> exported.add(name + suffix));
                 }
             }
         }
-        return new KnownMetrics(exported, prefixes, recordingRules());
-    }
-
-    /** Table rows of the README from "## Metric reference" up to the next second-level heading. */
-    private static List<String> metricReferenceRows() {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(ExternalTool.repoRoot().resolve("README.md"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        int start = lines.indexOf("## Metric reference");
-        if (start < 0) {
-            throw new AssertionError("README.md has no '## Metric reference' section");
-        }
-        int end = start + 1;
-        while (end < lines.size() && !lines.get(end).startsWith("## ")) {
-            end++;
-        }
-        return lines.subList(start + 1, end).stream().filter(l -> l.startsWith("| `")).toList();
+        return new KnownMetrics(exported, reference.prefixes(), recordingRules());
     }
 
     static Path rulesFolder() {
