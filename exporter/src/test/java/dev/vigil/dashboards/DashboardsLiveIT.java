@@ -2,10 +2,12 @@ package dev.vigil.dashboards;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.support.MetricReference;
 import dev.vigil.support.NodeWorkload;
 import dev.vigil.support.OtlpReceiver;
 import dev.vigil.support.PrometheusServer;
 import dev.vigil.support.RunningExporter;
+import dev.vigil.support.Scrape;
 import dev.vigil.support.TestPostgres;
 import dev.vigil.support.TestRedis;
 import io.vertx.core.json.JsonArray;
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * Every query of every panel, with its variables filled in as Grafana would, returns at least one series with
  * a number from a real Prometheus (the rules of alert-rules/rules loaded, scraping every second) that scrapes
  * a real Vigil polling real BullMQ queues, PostgreSQL with a replica and pg_stat_statements, Redis INFO, an
- * application cache and pushed LLM usage, while the application keeps working.
+ * application cache and pushed LLM usage, while the application keeps working. On the same run, the families
+ * Vigil exports are exactly those the metric reference, docs/metrics.md, documents.
  */
 class DashboardsLiveIT {
     private static final Duration EVERY_PANEL = Duration.ofSeconds(150);
@@ -69,9 +72,28 @@ class DashboardsLiveIT {
                         Duration.ofNanos(System.nanoTime() - start).toSeconds());
                 assertThat(failed).as("panel queries without a series with a value after " + EVERY_PANEL).isEmpty();
                 assertExemplarsLinkToExportedTraces(prometheus, otlp);
+                assertMetricReferenceMatches(vigil.scrape());
                 app.stopWorking();
             }
         }
+    }
+
+    /**
+     * docs/metrics.md and this run agree: every family Vigil exports here is documented there, and every family
+     * documented there is exported here (the run makes them all: a replica with a slot, statistics reset,
+     * pg_stat_statements, a custom query, budgets, an unpriced model, cache savings).
+     */
+    private static void assertMetricReferenceMatches(Scrape scrape) {
+        MetricReference reference = MetricReference.load();
+        Set<String> exported = new TreeSet<>(scrape.families());
+        assertThat(exported).as("the custom query's family").contains(LiveApplication.CUSTOM_QUERY + "_orders");
+        exported.removeIf(family -> family.startsWith(LiveApplication.CUSTOM_QUERY + "_")); // the user's own names
+        assertThat(exported.stream().filter(family -> !reference.mentions(family)).toList())
+                .as("families exported on a live run that docs/metrics.md does not document").isEmpty();
+        assertThat(reference.families().stream().filter(family -> !exported.contains(family)).toList())
+                .as("families documented in docs/metrics.md that a live run does not export").isEmpty();
+        assertThat(reference.prefixes()).as("family groups documented by prefix")
+                .allSatisfy(prefix -> assertThat(exported).anyMatch(family -> family.startsWith(prefix)));
     }
 
     /** What each variable must list: exactly what the application and Vigil's configuration made. */

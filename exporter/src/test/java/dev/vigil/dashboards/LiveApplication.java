@@ -26,6 +26,8 @@ final class LiveApplication implements AutoCloseable {
     static final List<String> MODELS = List.of("claude-sonnet-4-5", "in-house-summarizer", "gpt-4o-mini");
     static final String CACHE_HASH = "cache:stats:semantic";
     static final int DAILY_BUDGET_USD = 100;
+    /** A custom query on the application's orders; its family, {@code shop_orders}, is the user's own name. */
+    static final String CUSTOM_QUERY = "shop";
     /** The application's own trace of an LLM call, sent with the push. */
     static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 
@@ -48,11 +50,13 @@ final class LiveApplication implements AutoCloseable {
         app.commands.setex("app:session:42", 3600, "alice");
         primary.execute("CREATE DATABASE app");
         primary.executeIn("app", "CREATE EXTENSION pg_stat_statements",
-                "CREATE TABLE orders (id bigserial PRIMARY KEY, total numeric NOT NULL)");
+                "CREATE TABLE orders (id bigserial PRIMARY KEY, total numeric NOT NULL)",
+                "GRANT SELECT ON orders TO " + TestPostgres.MONITOR_ROLE, // the custom query's, as docs/configuration.md grants it
+                "SELECT pg_stat_reset()"); // pg_stat_database_stats_reset_timestamp_seconds is there only after a reset
         return app;
     }
 
-    /** Vigil's configuration: every source polled twice a second, every trace kept (for the exemplars), budgets and attribution. */
+    /** Vigil's configuration: every source polled twice a second, every trace kept (for the exemplars), budgets, attribution, a custom query. */
     static String vigilConfig(TestRedis redis, TestPostgres primary, TestPostgres replica, String otlpEndpoint) {
         return """
                 tracing:
@@ -68,6 +72,7 @@ final class LiveApplication implements AutoCloseable {
                     discovery_interval: 500ms
                 postgres:
                 %s    pg_stat_statements: { enabled: true }
+                    queries: [{ name: %s, sql: "SELECT count(*) AS orders FROM orders", columns: { orders: gauge } }]
                 %scache:
                   interval: 500ms
                   redis_info: [main]
@@ -78,7 +83,7 @@ final class LiveApplication implements AutoCloseable {
                 llm:
                   budgets: { daily_usd: %d, monthly_usd: 3000 }
                   labels: [tenant, feature]
-                """.formatted(otlpEndpoint, redis.url(), primary.sourceYaml("primary", "app"), replica.sourceYaml("replica", "postgres"),
+                """.formatted(otlpEndpoint, redis.url(), primary.sourceYaml("primary", "app"), CUSTOM_QUERY, replica.sourceYaml("replica", "postgres"),
                 CACHE_HASH, DAILY_BUDGET_USD);
     }
 

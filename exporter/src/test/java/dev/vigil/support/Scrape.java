@@ -75,6 +75,11 @@ public final class Scrape {
         return Optional.ofNullable(types.get(family));
     }
 
+    /** The families of this scrape, by the names their {@code # TYPE} lines give. */
+    public java.util.Set<String> families() {
+        return java.util.Set.copyOf(types.keySet());
+    }
+
     public boolean hasFamily(String name) {
         return series.keySet().stream().anyMatch(k -> k.equals(name) || k.startsWith(name + "{"));
     }
