@@ -80,7 +80,7 @@ final class StatActivity implements ViewRead {
         FamilyBuilder maxTx = FamilyBuilder.gauge("pg_stat_activity_max_tx_duration_seconds",
                 "Age of the oldest open transaction of a client connection (now - pg_stat_activity.xact_start), 0 when none",
                 "server", "datname");
-        FamilyBuilder waiting = FamilyBuilder.gauge("pg_stat_activity_waiting_on_lock_count",
+        FamilyBuilder waiting = FamilyBuilder.gauge("pg_stat_activity_waiting_on_lock",
                 "Client connections waiting to acquire a lock (pg_stat_activity.wait_event_type = 'Lock')", "server", "datname");
         databases.forEach((datname, db) -> {
             db.byState.forEach((state, n) -> count.add(n, server, datname, state));

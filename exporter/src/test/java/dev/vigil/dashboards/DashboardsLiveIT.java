@@ -2,6 +2,7 @@ package dev.vigil.dashboards;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.support.Command;
 import dev.vigil.support.MetricReference;
 import dev.vigil.support.NodeWorkload;
 import dev.vigil.support.OtlpReceiver;
@@ -12,7 +13,10 @@ import dev.vigil.support.TestPostgres;
 import dev.vigil.support.TestRedis;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,10 +31,11 @@ import org.junit.jupiter.api.Test;
  * a number from a real Prometheus (the rules of alert-rules/rules loaded, scraping every second) that scrapes
  * a real Vigil polling real BullMQ queues, PostgreSQL with a replica and pg_stat_statements, Redis INFO, an
  * application cache and pushed LLM usage, while the application keeps working. On the same run, the families
- * Vigil exports are exactly those the metric reference, docs/metrics.md, documents.
+ * Vigil exports are exactly those the metric reference, docs/metrics.md, documents, and promtool's lint passes.
  */
 class DashboardsLiveIT {
     private static final Duration EVERY_PANEL = Duration.ofSeconds(150);
+    private static final Set<String> COMPATIBLE_NAMES = Set.of("bullmq_job_count", "pg_stat_activity_count");
 
     @Test
     void everyQueryOfEveryPanelReturnsSeries() throws Exception {
@@ -72,7 +77,9 @@ class DashboardsLiveIT {
                         Duration.ofNanos(System.nanoTime() - start).toSeconds());
                 assertThat(failed).as("panel queries without a series with a value after " + EVERY_PANEL).isEmpty();
                 assertExemplarsLinkToExportedTraces(prometheus, otlp);
-                assertMetricReferenceMatches(vigil.scrape());
+                Scrape scrape = vigil.scrape();
+                assertMetricReferenceMatches(scrape);
+                assertPromtoolLintsClean(scrape);
                 app.stopWorking();
             }
         }
@@ -94,6 +101,23 @@ class DashboardsLiveIT {
                 .as("families documented in docs/metrics.md that a live run does not export").isEmpty();
         assertThat(reference.prefixes()).as("family groups documented by prefix")
                 .allSatisfy(prefix -> assertThat(exported).anyMatch(family -> family.startsWith(prefix)));
+    }
+
+    /**
+     * {@code promtool check metrics} finds nothing to say about the exposition, and the process families every
+     * exporter has are there, so the usual exporter dashboards and alerts work on Vigil. Two gauges keep a
+     * histogram's {@code _count} suffix on purpose, being the names users' dashboards and alerts already ask for:
+     * {@code bullmq_job_count}, as BullMQ's own {@code exportPrometheusMetrics()} names the same numbers, and
+     * {@code pg_stat_activity_count}, as postgres_exporter does.
+     */
+    private static void assertPromtoolLintsClean(Scrape scrape) throws IOException {
+        assertThat(scrape.families()).contains("process_cpu_seconds_total", "process_resident_memory_bytes", "process_open_fds",
+                "process_max_fds", "process_start_time_seconds");
+        Path exposition = Files.createTempFile("vigil-metrics", ".txt");
+        Files.writeString(exposition, scrape.body());
+        Command.Result lint = Command.run(exposition.getParent(), Duration.ofSeconds(30), List.of("promtool", "check", "metrics"), exposition);
+        assertThat(lint.output().lines().filter(line -> !COMPATIBLE_NAMES.contains(line.split(" ")[0])).toList()).as(lint.describe()).isEmpty();
+        Files.delete(exposition);
     }
 
     /** What each variable must list: exactly what the application and Vigil's configuration made. */

@@ -39,7 +39,7 @@ class StatActivityIT {
             Scrape first = vigil.scrapeAfterNextPoll(SOURCE);
             assertThat(activity(first, db, "idle in transaction")).isEqualTo(1.0);
             assertThat(activity(first, db, "active")).isEqualTo(1.0);
-            assertThat(first.require("pg_stat_activity_waiting_on_lock_count", "server", "main", "datname", db)).isEqualTo(1.0);
+            assertThat(first.require("pg_stat_activity_waiting_on_lock", "server", "main", "datname", db)).isEqualTo(1.0);
             double age = first.require("pg_stat_activity_max_tx_duration_seconds", "server", "main", "datname", db);
             assertThat(age).isGreaterThan(0.0);
 
@@ -53,7 +53,7 @@ class StatActivityIT {
             Scrape after = vigil.scrapeAfterNextPoll(SOURCE);
             assertThat(activity(after, db, "idle in transaction")).isEqualTo(0.0);
             assertThat(activity(after, db, "idle")).isEqualTo(2.0);
-            assertThat(after.require("pg_stat_activity_waiting_on_lock_count", "server", "main", "datname", db)).isEqualTo(0.0);
+            assertThat(after.require("pg_stat_activity_waiting_on_lock", "server", "main", "datname", db)).isEqualTo(0.0);
             assertThat(after.require("pg_stat_activity_max_tx_duration_seconds", "server", "main", "datname", db)).isEqualTo(0.0);
         }
     }

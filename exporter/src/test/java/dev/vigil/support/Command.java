@@ -21,8 +21,17 @@ public final class Command {
     }
 
     public static Result run(Path directory, Duration timeout, List<String> command) {
+        return run(directory, timeout, command, null);
+    }
+
+    /** Runs the command with this file as its standard input ({@code promtool check metrics} reads a scrape there). */
+    public static Result run(Path directory, Duration timeout, List<String> command, Path stdin) {
         try {
-            Process p = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+            if (stdin != null) {
+                builder.redirectInput(stdin.toFile());
+            }
+            Process p = builder.start();
             p.getOutputStream().close();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
