@@ -144,6 +144,13 @@ class PostgresConfigTest {
                 .isEqualTo("vigil.yml:6: postgres.primary.queries[0].columns: needs at least one gauge or counter column");
         assertThat(error(query.formatted("q", "server: label, n: gauge")))
                 .startsWith("vigil.yml:6: postgres.primary.queries[0].columns.server: must be a label or metric name other than 'server'");
+        assertThat(error(query.formatted("llm", "tokens: gauge")))
+                .isEqualTo("vigil.yml:4: postgres.primary.queries[0].name: the query's metric llm_tokens would start with 'llm_', "
+                        + "which Vigil keeps for its own metrics; choose a name of the application's own, e.g. 'app'");
+        for (String name : List.of("pg_app", "bullmq", "redis", "cache", "Vigil_app")) {
+            assertThat(error(query.formatted(name, "n: label, count: counter"))).as(name)
+                    .startsWith("vigil.yml:4: postgres.primary.queries[0].name: the query's metric " + name + "_count would start with");
+        }
         assertThat(error("""
                 postgres:
                   primary:
