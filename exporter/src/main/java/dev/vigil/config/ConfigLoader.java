@@ -21,7 +21,7 @@ public final class ConfigLoader {
     /** The configuration used when no file is given: one Redis on localhost, BullMQ prefix {@code bull}. */
     public static VigilConfig defaults() {
         return new VigilConfig("built-in defaults",
-                new ServerConfig("0.0.0.0", 9740),
+                ServerConfig.DEFAULT,
                 Map.of("main", RedisConfig.defaults("main")),
                 List.of(BullmqConfig.defaults("main")),
                 Map.of(),
@@ -38,7 +38,7 @@ public final class ConfigLoader {
         YamlSection root = YamlSection.root(file, node, env);
         ServerConfig server = root.section("server").isPresent()
                 ? ServerConfig.read(root.section("server").get())
-                : new ServerConfig("0.0.0.0", 9740);
+                : ServerConfig.DEFAULT;
 
         Map<String, RedisConfig> redis = new LinkedHashMap<>();
         for (Map.Entry<String, YamlSection> one : root.namedSections("redis", "with at least url:").entrySet()) {

@@ -68,8 +68,8 @@ public record LlmConfig(
             sql.add(unique(s, sourceNames, LlmSqlConfig.read(s)));
         }
         List<LlmApiConfig> apis = new ArrayList<>();
-        for (String provider : LlmApiConfig.PROVIDERS) {
-            for (YamlSection s : section.sectionList(provider)) {
+        for (LlmApiConfig.Provider provider : LlmApiConfig.Provider.values()) {
+            for (YamlSection s : section.sectionList(provider.key())) {
                 apis.add(unique(s, sourceNames, LlmApiConfig.read(provider, s)));
             }
         }

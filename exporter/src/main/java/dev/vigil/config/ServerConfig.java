@@ -2,7 +2,11 @@ package dev.vigil.config;
 
 /** Where the HTTP server listens. */
 public record ServerConfig(String host, int port) {
-    public static final String DEFAULT_LISTEN = "0.0.0.0:9740";
+    private static final String DEFAULT_HOST = "0.0.0.0";
+    private static final int DEFAULT_PORT = 9740;
+    private static final String DEFAULT_LISTEN = DEFAULT_HOST + ":" + DEFAULT_PORT;
+    /** Every interface, port 9740: with no file, and with a file that has no {@code server} section. */
+    public static final ServerConfig DEFAULT = new ServerConfig(DEFAULT_HOST, DEFAULT_PORT);
 
     /** True when only this machine can reach the server, which later relaxes the push endpoint's token rule. */
     public boolean loopbackOnly() {
@@ -14,14 +18,14 @@ public record ServerConfig(String host, int port) {
         section.finish();
         int colon = listen.lastIndexOf(':');
         if (colon < 0) {
-            throw section.error("listen", "expected host:port such as 0.0.0.0:9740, got '" + listen + "'");
+            throw section.error("listen", "expected host:port such as " + DEFAULT_LISTEN + ", got '" + listen + "'");
         }
         String host = listen.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
         if (host.isEmpty()) {
-            host = "0.0.0.0";
+            host = DEFAULT_HOST;
         }
         try {
             int port = Integer.parseInt(listen.substring(colon + 1));

@@ -67,19 +67,6 @@ public final class YamlSection {
         return new YamlSection(file, "", mapping, env);
     }
 
-    public String file() {
-        return file;
-    }
-
-    /** The dotted path of this section, e.g. {@code redis.main}. */
-    public String path() {
-        return path;
-    }
-
-    public int line() {
-        return line(node);
-    }
-
     public boolean has(String key) {
         return entries.containsKey(key) || entries.containsKey(key + "_file");
     }

@@ -47,8 +47,11 @@ public final class LlmSpend {
             sources.add(new LedgerFeed(s.name(), "llm-sql", s.interval(), s.timeout(), new SqlLedgerReader(s, config.labels(), vertx), ledger));
         }
         for (LlmApiConfig a : config.apis()) {
-            UsageReader reader = a.provider().equals("openai") ? new OpenAiUsageReader(a, vertx, clock) : new AnthropicUsageReader(a, vertx, clock);
-            sources.add(new LedgerFeed(a.name(), "llm-" + a.provider(), a.interval(), a.timeout(), reader, ledger));
+            UsageReader reader = switch (a.provider()) {
+                case OPENAI -> new OpenAiUsageReader(a, vertx, clock);
+                case ANTHROPIC -> new AnthropicUsageReader(a, vertx, clock);
+            };
+            sources.add(new LedgerFeed(a.name(), "llm-" + a.provider().key(), a.interval(), a.timeout(), reader, ledger));
         }
     }
 

@@ -98,10 +98,6 @@ public final class RedisEndpoint {
         return config.name();
     }
 
-    public RedisConfig config() {
-        return config;
-    }
-
     /** Every source that reads this Redis counts its keyspace lookups here. */
     public OwnLookups ownLookups() {
         return ownLookups;

@@ -22,12 +22,16 @@ class MonotonicTotalTest {
     }
 
     @Test
-    void moneyStaysExactWhereSummedDoublesWouldDrift() {
+    void moneyIsSummedExactlyAcrossResets() {
+        // saved_usd as HINCRBYFLOAT leaves it: a cent at a time, reset to zero every 100 cents.
         MonotonicTotal t = new MonotonicTotal();
-        t.next(d("0.1"));
-        t.next(d("0.2"));
-        assertThat(t.next(d("0.1"))).isEqualByComparingTo("0.3"); // 0.2 before the reset, 0.1 after
-        double drifting = 0.2 + 0.1;
-        assertThat(drifting).isNotEqualTo(0.3);
+        BigDecimal last = BigDecimal.ZERO;
+        for (int cents = 1; cents <= 1000; cents++) {
+            last = t.next(BigDecimal.valueOf(cents % 100 == 0 ? 100 : cents % 100, 2));
+            if (cents % 100 == 0) {
+                t.next(BigDecimal.ZERO);
+            }
+        }
+        assertThat(last).isEqualTo(new BigDecimal("10.00")); // equals: value and scale, not merely close
     }
 }

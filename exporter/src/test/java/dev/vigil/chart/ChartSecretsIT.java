@@ -6,7 +6,6 @@ import static dev.vigil.chart.Tree.map;
 import static dev.vigil.chart.Tree.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.config.LlmApiConfig;
 import dev.vigil.config.LlmConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.support.RunningExporter;
@@ -93,7 +92,7 @@ class ChartSecretsIT {
         assertThat(config.postgres().get("primary").password().orElseThrow().value()).isEqualTo("pg-pw-91c2");
         LlmConfig llm = config.llm().orElseThrow();
         assertThat(llm.push().token().orElseThrow().value()).isEqualTo("push-token-5d8e");
-        assertThat(llm.apis()).extracting(LlmApiConfig::provider, a -> a.adminKey().value()).containsExactlyInAnyOrder(
+        assertThat(llm.apis()).extracting(a -> a.provider().key(), a -> a.adminKey().value()).containsExactlyInAnyOrder(
                 org.assertj.core.groups.Tuple.tuple("openai", "sk-admin-openai-44b1"),
                 org.assertj.core.groups.Tuple.tuple("anthropic", "sk-ant-admin01-c0de"));
         assertThat(llm.sql().get(0).password().orElseThrow().value()).isEqualTo("pg-pw-91c2");
