@@ -1,9 +1,11 @@
 package dev.vigil.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.config.PriceFile;
 import java.io.StringReader;
+import java.math.BigDecimal;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -68,5 +70,38 @@ class PriceTableTest {
                 .hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.60"));
         assertThat(table.cost("llama-3-70b-versatile", new Tokens(100, 0, 50, 0)))
                 .hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.0000445"));
+    }
+
+    @Test
+    void priceArithmeticAtTheEdges() throws Exception {
+        PriceTable table = PriceTable.load(Optional.of(PriceFile.parse("prices.yml", new StringReader("""
+                models:
+                  tiny: { provider: test, input: 0.075, output: 0.3, cached_input: 0.0075, cache_write: 0.09375 }
+                  dear: { provider: test, input: 150, output: 600 }
+                """))));
+        // No tokens cost exactly nothing, not a rounding residue.
+        assertThat(table.cost("tiny", Tokens.NONE)).hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0"));
+        // One token at a fraction of a cent per million keeps every digit: 0.0075 / 10^6.
+        assertThat(table.cost("tiny", new Tokens(1, 0, 1, 0))).hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.0000000075"));
+        // Input entirely from and to the cache: nothing at the full input price.
+        assertThat(table.cost("tiny", new Tokens(3_000_000, 0, 2_000_000, 1_000_000)))
+                .hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.10875")); // 2 x 0.0075 + 1 x 0.09375
+        // The largest call a push may report (10^9 tokens each way) at a high price: no overflow, no float.
+        assertThat(table.cost("dear", new Tokens(1_000_000_000, 1_000_000_000, 0, 0)))
+                .hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("750000"));
+        // A million one-token calls add up to the price of a million tokens, exactly.
+        BigDecimal sum = BigDecimal.ZERO;
+        for (int i = 0; i < 1_000_000; i++) {
+            sum = sum.add(table.cost("tiny", new Tokens(1, 0, 0, 0)).orElseThrow());
+        }
+        assertThat(sum).isEqualByComparingTo("0.075");
+    }
+
+    @Test
+    void tokenCountsThatCannotBeRightAreRefused() {
+        assertThatThrownBy(() -> new Tokens(10, 0, 6, 5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cached_input_tokens plus cache_write_tokens (11) exceed input_tokens (10)");
+        assertThatThrownBy(() -> new Tokens(-1, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Tokens.fromAnthropic(Long.MAX_VALUE, 0, 1, 0)).isInstanceOf(ArithmeticException.class);
     }
 }
