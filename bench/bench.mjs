@@ -54,7 +54,9 @@ async function section(name, fn) {
   try {
     await fn();
   } catch (e) {
-    row(`${name}: FAILED`, String(e.message).split('\n')[0]);
+    // A process that died (an out-of-memory error, say) explains the failure better than a closed socket.
+    const dead = running.filter((p) => p.exited).map((p) => `${p.name} exited: ${p.log().trim().split('\n').slice(-1)[0]}`);
+    row(`${name}: FAILED`, [String(e.message).split('\n')[0], ...dead].join('; '));
     console.error(e.stack);
   }
 }
@@ -80,7 +82,7 @@ const REDIS_YAML = `redis:\n  main:\n    url: ${REDIS_URL}\n`;
 const bullmqYaml = (prefix = 'bull') => `${REDIS_YAML}bullmq:\n  - redis: main\n    prefix: ${prefix}\n    interval: 1s\n    discovery_interval: 10m\n    max_queues: 100000\n`;
 
 async function text(url) {
-  return (await fetch(url)).text();
+  return (await fetch(url, { signal: AbortSignal.timeout(60_000) })).text();
 }
 
 /** The poll-duration count and sum of one source, from Vigil's own metrics. */

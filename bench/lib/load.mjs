@@ -17,6 +17,8 @@ function once(agent, url, { method = 'GET', headers = {}, body } = {}) {
       res.on('error', reject);
     });
     req.on('error', reject);
+    // An exporter that no longer answers ends the run with an error instead of hanging it.
+    req.setTimeout(60_000, () => req.destroy(new Error(`no answer from ${url} within 60 s`)));
     req.end(body);
   });
 }
