@@ -112,9 +112,11 @@ async function pollWindow(proc, port, source, seconds, redis, warmPolls = 3) {
   const cpu0 = cpuMs(proc.pid);
   const cmd0 = redis ? await commandStats(redis) : null;
   await sleep(seconds * 1000);
-  const cmd1 = redis ? await commandStats(redis) : null;
   const cpu1 = cpuMs(proc.pid);
   const s1 = await pollStats(port, source);
+  // Read right after each poll count, as at the start: a poll that ends while /metrics renders falls on
+  // the same side of both boundaries.
+  const cmd1 = redis ? await commandStats(redis) : null;
   const polls = s1.count - s0.count;
   const commands = {};
   if (redis) {
