@@ -236,7 +236,7 @@ async function redisInfo(redis) {
     await stop(exporter);
     await stop(v);
     row('Redis INFO: poll time vs redis_exporter scrape', `${fmt(median(vWindows.map((w) => w.pollMs)))} ms`, `${fmt(median(eScrape))} ms`, ratio(median(eScrape), median(vWindows.map((w) => w.pollMs))));
-    row('Redis INFO: CPU per poll (process CPU / polls, every 1 s)', `${fmt(median(vWindows.map((w) => w.cpuPerPollMs)))} ms`, `${fmt(median(eCpu))} ms`, ratio(median(eCpu), median(vWindows.map((w) => w.cpuPerPollMs))));
+    row('Redis INFO: CPU per poll (process CPU / polls, every 250 ms)', `${fmt(median(vWindows.map((w) => w.cpuPerPollMs)))} ms`, `${fmt(median(eCpu))} ms`, ratio(median(eCpu), median(vWindows.map((w) => w.cpuPerPollMs))));
     const ready = await peerStartToReady('prometheus-redis-exporter', ['--redis.addr', REDIS_URL, '--web.listen-address', `127.0.0.1:${REDIS_EXPORTER_PORT}`], url);
     row('redis_exporter start to first /metrics (for reference)', '', `${fmt(ready, 0)} ms`);
   });
