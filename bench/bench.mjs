@@ -105,17 +105,26 @@ async function waitPolls(port, source, polls) {
   }
 }
 
+/** The poll count as soon as a poll has just ended: Redis is then idle until the next one starts. */
+async function justAfterPoll(port, source) {
+  const before = await pollStats(port, source);
+  for (;;) {
+    await sleep(100);
+    const now = await pollStats(port, source);
+    if (now.count > before.count) return now;
+  }
+}
+
 /** Over a quiet window: polls, mean poll time, CPU per poll, and (given Redis) commands per poll by name. */
 async function pollWindow(proc, port, source, seconds, redis, warmPolls = 3) {
   await waitPolls(port, source, warmPolls); // past the first polls and the JIT's first work
-  const s0 = await pollStats(port, source);
-  const cpu0 = cpuMs(proc.pid);
+  // Both ends are taken just after a poll, so no poll's commands straddle them.
+  const s0 = redis ? await justAfterPoll(port, source) : await pollStats(port, source);
   const cmd0 = redis ? await commandStats(redis) : null;
+  const cpu0 = cpuMs(proc.pid);
   await sleep(seconds * 1000);
   const cpu1 = cpuMs(proc.pid);
-  const s1 = await pollStats(port, source);
-  // Read right after each poll count, as at the start: a poll that ends while /metrics renders falls on
-  // the same side of both boundaries.
+  const s1 = redis ? await justAfterPoll(port, source) : await pollStats(port, source);
   const cmd1 = redis ? await commandStats(redis) : null;
   const polls = s1.count - s0.count;
   const commands = {};
