@@ -19,6 +19,7 @@ public final class Main {
     static final int EXIT_OK = 0;
     static final int EXIT_RUNTIME = 1;
     static final int EXIT_USAGE = 2;
+    private static final String LETTUCE_JFR = "io.lettuce.core.jfr";
 
     private static final String USAGE = """
             Usage: java -jar vigil-exporter.jar [options]
@@ -40,6 +41,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Lettuce records JFR events when the JDK has JFR; loading JFR's classes costs a few hundred ms of
+        // start-up for events nobody records. A user who wants them sets the property to true.
+        if (System.getProperty(LETTUCE_JFR) == null) {
+            System.setProperty(LETTUCE_JFR, "false");
+        }
         LogSetup.install();
         int status = run(args, System.getenv(), System.out, System.err);
         if (status >= 0) {

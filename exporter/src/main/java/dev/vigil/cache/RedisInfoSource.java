@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.logging.Logger;
@@ -46,6 +47,12 @@ public final class RedisInfoSource extends CacheSectionSource {
             new InfoField("redis_uptime_in_seconds", "uptime_in_seconds", false, "Seconds since Redis started (INFO uptime_in_seconds)"));
 
     private volatile boolean configRefusedLogged;
+    // Redis refuses CONFIG SET databases: the count is fixed while a server process runs (INFO's run_id), so
+    // it is asked once per process, not at every poll.
+    private volatile DatabaseCount databases;
+
+    private record DatabaseCount(String runId, int count) {
+    }
 
     public RedisInfoSource(CacheConfig config, RedisEndpoint redis, Vertx vertx) {
         super(config, redis, vertx);
@@ -79,18 +86,35 @@ public final class RedisInfoSource extends CacheSectionSource {
 
     private CompletionStage<Reading> read(Pipeline pipeline) {
         RedisFuture<String> info = pipeline.commands().info();
-        RedisFuture<Map<String, String>> databases = pipeline.commands().configGet("databases");
-        return pipeline.send(List.of(info, databases))
-                .thenApply(v -> new Reading(RedisInfo.parse(info.toCompletableFuture().join()), databases(databases)));
+        DatabaseCount known = databases;
+        if (known == null) {
+            RedisFuture<Map<String, String>> configured = pipeline.commands().configGet("databases");
+            return pipeline.send(List.of(info, configured)).thenApply(v -> {
+                RedisInfo parsed = RedisInfo.parse(info.toCompletableFuture().join());
+                return new Reading(parsed, databases(configured, parsed));
+            });
+        }
+        return pipeline.send(List.of(info)).thenCompose(v -> {
+            RedisInfo parsed = RedisInfo.parse(info.toCompletableFuture().join());
+            if (known.runId().equals(parsed.fields().get("run_id"))) {
+                return CompletableFuture.completedFuture(new Reading(parsed, known.count()));
+            }
+            // Another server process (restarted, or failed over to): its count may differ.
+            RedisFuture<Map<String, String>> configured = pipeline.commands().configGet("databases");
+            return pipeline.send(List.of(configured)).thenApply(w -> new Reading(parsed, databases(configured, parsed)));
+        });
     }
 
     /**
      * How many databases Redis has, so that empty ones are reported as 0 as redis_exporter does; 0 when the
      * service refuses CONFIG GET (some managed ones do), and then only databases holding keys are reported.
      */
-    private int databases(RedisFuture<Map<String, String>> reply) {
+    private int databases(RedisFuture<Map<String, String>> reply, RedisInfo info) {
         try {
-            return Integer.parseInt(reply.toCompletableFuture().join().getOrDefault("databases", "0"));
+            int count = Integer.parseInt(reply.toCompletableFuture().join().getOrDefault("databases", "0"));
+            String runId = info.fields().get("run_id");
+            databases = runId == null ? null : new DatabaseCount(runId, count);
+            return count;
         } catch (CompletionException e) {
             if (!(e.getCause() instanceof RedisCommandExecutionException refused)) {
                 throw e;

@@ -50,10 +50,13 @@ public final class PollEngine {
         }
     }
 
-    /** Starts polling; call on the context that should run the polls (the exporter verticle's). */
+    /**
+     * Starts polling; call on the context that should run the polls (the exporter verticle's). The first
+     * polls run at once, since /readyz waits for them; the jitter spreads the polls after those.
+     */
     public void start() {
         for (Scheduled s : scheduled) {
-            s.timerId = vertx.setTimer(1 + jitter(s.source.interval()), id -> s.runOnce());
+            s.timerId = vertx.setTimer(1, id -> s.runOnce());
         }
     }
 

@@ -91,6 +91,10 @@ class RedisInfoIT {
                 redis.startServer();
                 Scrape up = vigil.awaitScrape(Duration.ofSeconds(30), s -> s.require("redis_up", "redis", "main") == 1.0);
                 assertThat(up.hasFamily("redis_keyspace_hits_total")).isTrue();
+                // The restarted server has another run_id: Vigil asks its database count again (CONFIG GET
+                // databases is sent once per server process, not at every poll) and reports the empty ones.
+                assertThat(up.require("redis_db_keys", "redis", "main", "db", "db15")).isEqualTo(0.0);
+                assertThat(up.series().keySet().stream().filter(k -> k.startsWith("redis_db_keys{"))).hasSize(16);
             }
         }
     }

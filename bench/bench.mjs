@@ -1,0 +1,412 @@
+// Vigil's benchmark: every figure of docs/performance.md, each beside the peer measured in the same run.
+// Run through bench/run.sh, which builds the jar and passes the options below.
+//
+//   node bench/bench.mjs --jar exporter/target/vigil-exporter.jar [--queues 1000,10000] [--repeats 3] [--seconds 15]
+//
+// Environment: REDIS_PORT (6479), VIGIL_PORT (9749), AUX_PORT (29750: a second Vigil; the peers take the next two),
+// PG_PORT (55432), VIGIL_JAVA_OPTS (the JVM flags under test; default the README's).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, chmodSync, existsSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { cpuMs, rssMiB, sleep, start, msUntilOk, median } from './lib/proc.mjs';
+import { load, PROMETHEUS_SCRAPE_HEADERS } from './lib/load.mjs';
+import { fill, timeGetJobCounts } from './bullmq-poll.mjs';
+
+const require = createRequire(new URL('../e2e/bullmq/package.json', import.meta.url));
+const IORedis = require('ioredis');
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const JAR = args.jar ?? 'exporter/target/vigil-exporter.jar';
+const QUEUE_COUNTS = (args.queues ?? '1000,10000').split(',').map(Number).sort((a, b) => a - b);
+const REPEATS = Number(args.repeats ?? 3);
+const SECONDS = Number(args.seconds ?? 15);
+const REDIS_PORT = Number(process.env.REDIS_PORT ?? 6479);
+const VIGIL_PORT = Number(process.env.VIGIL_PORT ?? 9749);
+// Away from the ports next to Vigil's, which other exporters on a shared machine tend to take.
+const AUX_PORT = Number(process.env.AUX_PORT ?? VIGIL_PORT + 20001);
+const REDIS_EXPORTER_PORT = AUX_PORT + 1;
+const PG_EXPORTER_PORT = AUX_PORT + 2;
+const PG_PORT = Number(process.env.PG_PORT ?? 55432);
+const PG_DATABASES = 50;
+const PEER_SCRAPE_MS = 250; // Vigil's INFO and PostgreSQL sources poll as often
+const WARM_POLLS = 40;
+const JAVA_OPTS = (process.env.VIGIL_JAVA_OPTS ?? '-XX:+UseSerialGC -Xmx96m -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=80m').split(/\s+/).filter(Boolean);
+const REDIS_URL = `redis://127.0.0.1:${REDIS_PORT}`;
+const BULLMQ_SOURCE = 'bullmq/main/bull';
+
+const work = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
+chmodSync(work, 0o755);
+const running = [];
+const rows = [];
+const fmt = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+const ratio = (peer, vigil) => (Number.isFinite(peer) && Number.isFinite(vigil) && vigil > 0 ? `${(peer / vigil).toPrecision(2)}x` : 'n/a');
+
+/** One row of the final table: what, Vigil's figure, the peer's figure, the peer/Vigil ratio. */
+function row(what, vigil, peer = '', versus = '') {
+  rows.push([what, vigil, peer, versus]);
+  console.error(`  ${what}: ${vigil}${peer ? `  |  ${peer}  |  ${versus}` : ''}`);
+}
+
+async function section(name, fn) {
+  console.error(`\n== ${name}`);
+  try {
+    await fn();
+  } catch (e) {
+    // A process that died (an out-of-memory error, say) explains the failure better than a closed socket.
+    const dead = running.filter((p) => p.exited).map((p) => `${p.name} exited: ${p.log().trim().split('\n').slice(-1)[0]}`);
+    row(`${name}: FAILED`, [String(e.message).split('\n')[0], ...dead].join('; '));
+    console.error(e.stack);
+  }
+}
+
+function launch(cmd, argv, opts) {
+  const p = start(cmd, argv, opts);
+  running.push(p);
+  return p;
+}
+
+async function stop(p) {
+  await p.stop();
+  running.splice(running.indexOf(p), 1);
+}
+
+function vigil(name, yaml, port) {
+  const file = join(work, `${name}.yml`);
+  writeFileSync(file, `server:\n  listen: 127.0.0.1:${port}\n${yaml}`);
+  return launch('java', [...JAVA_OPTS, '-jar', JAR, '--config', file], { log: `vigil ${name}` });
+}
+
+const REDIS_YAML = `redis:\n  main:\n    url: ${REDIS_URL}\n`;
+const bullmqYaml = (prefix = 'bull') => `${REDIS_YAML}bullmq:\n  - redis: main\n    prefix: ${prefix}\n    interval: 1s\n    discovery_interval: 10m\n    max_queues: 100000\n`;
+
+async function text(url) {
+  return (await fetch(url, { signal: AbortSignal.timeout(60_000) })).text();
+}
+
+/** The poll-duration count and sum of one source, from Vigil's own metrics. */
+async function pollStats(port, source) {
+  const body = await text(`http://127.0.0.1:${port}/metrics`);
+  const pick = (suffix) => {
+    const m = body.match(new RegExp(`^vigil_source_poll_duration_seconds_${suffix}\\{[^}]*source="${source.replace(/[/.]/g, '\\$&')}"[^}]*\\} (\\S+)`, 'm'));
+    return m ? Number(m[1]) : NaN;
+  };
+  return { count: pick('count'), sum: pick('sum'), body };
+}
+
+async function waitPolls(port, source, polls) {
+  const first = await pollStats(port, source);
+  if (!Number.isFinite(first.count)) throw new Error(`no vigil_source_poll_duration_seconds_count for source ${source}`);
+  for (;;) {
+    const now = await pollStats(port, source);
+    if (now.count - first.count >= polls) return now;
+    await sleep(200);
+  }
+}
+
+/** The poll count as soon as a poll has just ended: Redis is then idle until the next one starts. */
+async function justAfterPoll(port, source) {
+  const before = await pollStats(port, source);
+  for (;;) {
+    await sleep(100);
+    const now = await pollStats(port, source);
+    if (now.count > before.count) return now;
+  }
+}
+
+/** Over a quiet window: polls, mean poll time, CPU per poll, and (given Redis) commands per poll by name. */
+async function pollWindow(proc, port, source, seconds, redis, warmPolls = 3) {
+  await waitPolls(port, source, warmPolls); // past the first polls and the JIT's first work
+  // Both ends are taken just after a poll, so no poll's commands straddle them.
+  const s0 = redis ? await justAfterPoll(port, source) : await pollStats(port, source);
+  const cmd0 = redis ? await commandStats(redis) : null;
+  const cpu0 = cpuMs(proc.pid);
+  await sleep(seconds * 1000);
+  const cpu1 = cpuMs(proc.pid);
+  const s1 = redis ? await justAfterPoll(port, source) : await pollStats(port, source);
+  const cmd1 = redis ? await commandStats(redis) : null;
+  const polls = s1.count - s0.count;
+  const commands = {};
+  if (redis) {
+    for (const [name, calls] of Object.entries(cmd1)) {
+      const d = calls - (cmd0[name] ?? 0);
+      if (d > 0 && name !== 'info') commands[name] = d / polls;
+    }
+  }
+  return { polls, pollMs: ((s1.sum - s0.sum) / polls) * 1000, cpuPerPollMs: (cpu1 - cpu0) / polls, cpuPerSecondMs: (cpu1 - cpu0) / seconds, commands };
+}
+
+async function commandStats(redis) {
+  const info = await redis.info('commandstats');
+  const out = {};
+  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) out[m[1]] = Number(m[2]);
+  return out;
+}
+
+const seriesCount = (body) => body.split('\n').filter((l) => l && !l.startsWith('#')).length;
+
+async function startToReady(yaml) {
+  const samples = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const p = vigil('ready', yaml, VIGIL_PORT);
+    samples.push(await msUntilOk(p, `http://127.0.0.1:${VIGIL_PORT}/readyz`));
+    await stop(p);
+  }
+  return median(samples);
+}
+
+async function peerStartToReady(cmd, argv, url, env) {
+  const samples = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const p = launch(cmd, argv, { env });
+    samples.push(await msUntilOk(p, url));
+    await stop(p);
+  }
+  return median(samples);
+}
+
+async function queues(redis, count, previous, perCount) {
+  await section(`${count} queues: fill`, async () => {
+    const t0 = Date.now();
+    await fill(REDIS_URL, previous, count);
+    console.error(`  filled queues ${previous}..${count - 1} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  });
+  const r = {};
+  perCount[count] = r;
+  await section(`${count} queues: BullMQ getJobCounts()`, async () => {
+    const rounds = Math.max(REPEATS, 5);
+    const t = await timeGetJobCounts(REDIS_URL, count, rounds);
+    r.sequential = median(t.sequential);
+    r.parallel = median(t.parallel);
+  });
+  let proc;
+  await section(`${count} queues: Vigil start to ready`, async () => {
+    r.readyMs = await startToReady(bullmqYaml());
+    proc = vigil(`bullmq-${count}`, bullmqYaml(), VIGIL_PORT);
+    await msUntilOk(proc, `http://127.0.0.1:${VIGIL_PORT}/readyz`);
+  });
+  if (!proc) return;
+  await section(`${count} queues: poll`, async () => {
+    const w = [];
+    for (let i = 0; i < REPEATS; i++) w.push(await pollWindow(proc, VIGIL_PORT, BULLMQ_SOURCE, SECONDS, redis));
+    r.pollMs = median(w.map((x) => x.pollMs));
+    r.cpuPerPollMs = median(w.map((x) => x.cpuPerPollMs));
+    r.cpuPerSecondMs = median(w.map((x) => x.cpuPerSecondMs));
+    const last = w[w.length - 1].commands;
+    r.commandsPerQueue = Object.values(last).reduce((a, b) => a + b, 0) / count;
+    r.commandMix = Object.entries(last).sort((a, b) => b[1] - a[1]).map(([n, c]) => `${(c / count).toFixed(2)} ${n}`).join(', ');
+    r.rssIdle = rssMiB(proc.pid);
+  });
+  await section(`${count} queues: /metrics under 8 scrapers`, async () => {
+    r.series = seriesCount((await pollStats(VIGIL_PORT, BULLMQ_SOURCE)).body);
+    const cpu0 = cpuMs(proc.pid);
+    const l = await load(`http://127.0.0.1:${VIGIL_PORT}/metrics`, { clients: 8, seconds: SECONDS, request: { headers: PROMETHEUS_SCRAPE_HEADERS } });
+    const cpu = cpuMs(proc.pid) - cpu0;
+    r.scrape = l;
+    // The polls go on meanwhile: their CPU, from the quiet window, is taken out.
+    r.cpuPerScrapeMs = (cpu - (r.cpuPerSecondMs ?? 0) * l.elapsed) / l.requests;
+    r.rssAfterBurst = rssMiB(proc.pid);
+  });
+  await stop(proc);
+}
+
+async function redisInfo(redis) {
+  await section('Redis INFO: Vigil vs redis_exporter', async () => {
+    const v = vigil('info', `${REDIS_YAML}cache:\n  interval: 250ms\n  redis_info: [main]\n`, AUX_PORT);
+    await msUntilOk(v, `http://127.0.0.1:${AUX_PORT}/readyz`);
+    const exporter = launch('prometheus-redis-exporter', ['--redis.addr', REDIS_URL, '--web.listen-address', `127.0.0.1:${REDIS_EXPORTER_PORT}`]);
+    const url = `http://127.0.0.1:${REDIS_EXPORTER_PORT}/metrics`;
+    await msUntilOk(exporter, url);
+    await text(url);
+    // Side by side in one window: Vigil polls every 250 ms, redis_exporter is scraped every 250 ms. A poll
+    // every second would leave Vigil's code interpreted for minutes: the JIT compiles what runs often.
+    const vWindows = [];
+    const eScrape = [];
+    const eCpu = [];
+    for (let i = 0; i < REPEATS; i++) {
+      const scrapes = (async () => {
+        const c0 = cpuMs(exporter.pid);
+        const times = [];
+        const end = Date.now() + SECONDS * 1000;
+        while (Date.now() < end) {
+          const t0 = process.hrtime.bigint();
+          await text(url);
+          times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+          await sleep(PEER_SCRAPE_MS);
+        }
+        eScrape.push(median(times));
+        eCpu.push((cpuMs(exporter.pid) - c0) / times.length);
+      })();
+      scrapes.catch(() => {});
+      vWindows.push(await pollWindow(v, AUX_PORT, 'redis/main', SECONDS, null, WARM_POLLS));
+      await scrapes;
+    }
+    await stop(exporter);
+    await stop(v);
+    row('Redis INFO: poll time vs redis_exporter scrape', `${fmt(median(vWindows.map((w) => w.pollMs)))} ms`, `${fmt(median(eScrape))} ms`, ratio(median(eScrape), median(vWindows.map((w) => w.pollMs))));
+    row('Redis INFO: CPU per poll (process CPU / polls, every 250 ms)', `${fmt(median(vWindows.map((w) => w.cpuPerPollMs)))} ms`, `${fmt(median(eCpu))} ms`, ratio(median(eCpu), median(vWindows.map((w) => w.cpuPerPollMs))));
+    const ready = await peerStartToReady('prometheus-redis-exporter', ['--redis.addr', REDIS_URL, '--web.listen-address', `127.0.0.1:${REDIS_EXPORTER_PORT}`], url);
+    row('redis_exporter start to first /metrics (for reference)', '', `${fmt(ready, 0)} ms`);
+  });
+}
+
+function pgCommand(cmd, argv) {
+  // PostgreSQL refuses to run as root: run its programs as the postgres user when we are root.
+  if (process.getuid() === 0) return ['runuser', ['-u', 'postgres', '--', cmd, ...argv]];
+  return [cmd, argv];
+}
+
+async function postgres() {
+  await section(`PostgreSQL (${PG_DATABASES} databases): Vigil vs postgres_exporter`, async () => {
+    const bin = execFileSync('sh', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1']).toString().trim();
+    const data = join(work, 'pg');
+    mkdirSync(data, { mode: 0o700 });
+    if (process.getuid() === 0) execFileSync('chown', ['postgres', data]);
+    const [initdb, initArgs] = pgCommand(`${bin}/initdb`, ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync']);
+    execFileSync(initdb, initArgs, { stdio: 'ignore' });
+    const [pg, pgArgs] = pgCommand(`${bin}/postgres`, ['-D', data, '-p', String(PG_PORT), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${data}`, '-c', 'fsync=off']);
+    const server = launch(pg, pgArgs, { log: 'postgres' });
+    const psql = (sql, db = 'postgres') => execFileSync(`${bin}/psql`, ['-h', '127.0.0.1', '-p', String(PG_PORT), '-U', 'postgres', '-d', db, '-qAtc', sql]).toString();
+    for (let i = 0; i < 100; i++) {
+      try { psql('select 1'); break; } catch { await sleep(200); }
+    }
+    psql('create role vigil login in role pg_monitor; create role pgexporter login in role pg_monitor;');
+    for (let i = 0; i < PG_DATABASES; i++) psql(`create database app${String(i).padStart(2, '0')}`);
+    const databases = Number(psql('select count(*) from pg_database'));
+    const v = vigil('postgres', `postgres:\n  bench:\n    url: jdbc:postgresql://127.0.0.1:${PG_PORT}/postgres\n    user: vigil\n    interval: 250ms\n`, AUX_PORT);
+    await msUntilOk(v, `http://127.0.0.1:${AUX_PORT}/readyz`);
+    const env = { DATA_SOURCE_NAME: `postgresql://pgexporter@127.0.0.1:${PG_PORT}/postgres?sslmode=disable` };
+    const url = `http://127.0.0.1:${PG_EXPORTER_PORT}/metrics`;
+    const exporter = launch('prometheus-postgres-exporter', ['--web.listen-address', `127.0.0.1:${PG_EXPORTER_PORT}`], { env });
+    await msUntilOk(exporter, url);
+    await text(url);
+    const vWindows = [];
+    const eScrape = [];
+    const eCpu = [];
+    let eConnections = 0;
+    for (let i = 0; i < REPEATS; i++) {
+      const scrapes = (async () => {
+        const c0 = cpuMs(exporter.pid);
+        const times = [];
+        const end = Date.now() + SECONDS * 1000;
+        while (Date.now() < end) {
+          const t0 = process.hrtime.bigint();
+          await text(url);
+          times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+          eConnections = Math.max(eConnections, Number(psql("select count(*) from pg_stat_activity where usename = 'pgexporter'")));
+          await sleep(PEER_SCRAPE_MS);
+        }
+        eScrape.push(median(times));
+        eCpu.push((cpuMs(exporter.pid) - c0) / times.length);
+      })();
+      scrapes.catch(() => {});
+      vWindows.push(await pollWindow(v, AUX_PORT, 'postgres/bench', SECONDS, null, WARM_POLLS));
+      await scrapes;
+    }
+    const vConnections = Number(psql("select count(*) from pg_stat_activity where usename = 'vigil'"));
+    await stop(exporter);
+    await stop(v);
+    const pollMs = median(vWindows.map((w) => w.pollMs));
+    row(`PostgreSQL poll vs postgres_exporter scrape (${databases} databases)`, `${fmt(pollMs)} ms`, `${fmt(median(eScrape))} ms`, ratio(median(eScrape), pollMs));
+    row('PostgreSQL CPU per poll', `${fmt(median(vWindows.map((w) => w.cpuPerPollMs)))} ms`, `${fmt(median(eCpu))} ms`, ratio(median(eCpu), median(vWindows.map((w) => w.cpuPerPollMs))));
+    row('PostgreSQL connections held', `${vConnections}`, `${eConnections}`);
+    await stop(server);
+  });
+}
+
+async function push() {
+  await section('Push ingest (POST /api/v1/llm/usage, 8 clients)', async () => {
+    const v = vigil('push', 'llm: {}\n', AUX_PORT);
+    await msUntilOk(v, `http://127.0.0.1:${AUX_PORT}/readyz`);
+    const url = `http://127.0.0.1:${AUX_PORT}/api/v1/llm/usage`;
+    const event = (i) => ({ provider: 'openai', model: 'gpt-4o-mini', input_tokens: 800 + (i % 100), cached_input_tokens: 512, output_tokens: 64, duration_ms: 930, status: 'ok' });
+    const headers = { 'Content-Type': 'application/json' };
+    await load(url, { clients: 8, seconds: SECONDS, expect: 202, request: { method: 'POST', headers, body: JSON.stringify(event(0)) } });
+    const single = [];
+    const batched = [];
+    const batch = JSON.stringify(Array.from({ length: 1000 }, (_, i) => event(i)));
+    for (let i = 0; i < REPEATS; i++) {
+      const s = await load(url, { clients: 8, seconds: SECONDS / 2, expect: 202, request: { method: 'POST', headers, body: JSON.stringify(event(i)) } });
+      if (s.failures) throw new Error(`${s.failures} single pushes were not accepted`);
+      single.push(s.perSecond);
+      const b = await load(url, { clients: 8, seconds: SECONDS / 2, expect: 202, request: { method: 'POST', headers, body: batch } });
+      if (b.failures) throw new Error(`${b.failures} batches were not accepted`);
+      batched.push(b.perSecond * 1000);
+    }
+    await stop(v);
+    row('Push ingest, one event per request', `${fmt(median(single) / 1000)} thousand events/s`);
+    row('Push ingest, 1,000 events per request', `${fmt(median(batched) / 1000, 0)} thousand events/s`);
+  });
+}
+
+async function main() {
+  const redisServer = launch('redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', work], { log: 'redis' });
+  // ioredis retries the connection until redis-server listens; commands wait for it.
+  const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null, retryStrategy: () => 50 });
+  redis.on('error', () => {});
+  await redis.ping();
+  const redisVersion = (await redis.info('server')).match(/redis_version:(\S+)/)[1];
+  console.error(`machine: ${cpus().length} cores, ${cpus()[0].model}; Redis ${redisVersion}; Node ${process.version}; ${execFileSync('sh', ['-c', 'java -version 2>&1 | head -1']).toString().trim()}`);
+  console.error(`Vigil JVM flags: ${JAVA_OPTS.join(' ')}`);
+
+  await section('start to ready, one source (BullMQ, no queues)', async () => {
+    const ms = await startToReady(bullmqYaml('empty'));
+    const peer = await peerStartToReady('prometheus-redis-exporter', ['--redis.addr', REDIS_URL, '--web.listen-address', `127.0.0.1:${REDIS_EXPORTER_PORT}`], `http://127.0.0.1:${REDIS_EXPORTER_PORT}/metrics`);
+    row('start to ready, one source', `${fmt(ms, 0)} ms`, `redis_exporter ${fmt(peer, 0)} ms`, ratio(peer, ms));
+  });
+
+  const perCount = {};
+  let filled = 0;
+  for (const count of QUEUE_COUNTS) {
+    await queues(redis, count, filled, perCount);
+    filled = count;
+    const r = perCount[count];
+    const n = count.toLocaleString('en');
+    row(`${n} queues: Vigil poll vs BullMQ getJobCounts() one after another`, `${fmt(r.pollMs)} ms`, `${fmt(r.sequential)} ms`, `${ratio(r.sequential, r.pollMs)} faster`);
+    row(`${n} queues: Vigil poll vs BullMQ getJobCounts() all at once`, `${fmt(r.pollMs)} ms`, `${fmt(r.parallel)} ms`, `${ratio(r.parallel, r.pollMs)} faster`);
+    row(`${n} queues: Redis commands per queue per poll`, `${fmt(r.commandsPerQueue, 2)} (${r.commandMix ?? ''})`);
+    row(`${n} queues: CPU per poll`, `${fmt(r.cpuPerPollMs)} ms`);
+    row(`${n} queues: series on /metrics`, `${r.series ?? 'n/a'}`);
+    if (r.scrape) {
+      row(`${n} queues: /metrics, 8 scrapers`, `${fmt(r.scrape.perSecond, 0)} req/s, p50 ${fmt(r.scrape.p50)} ms, p99 ${fmt(r.scrape.p99)} ms, ${fmt(r.cpuPerScrapeMs, 2)} ms CPU/scrape, ${fmt(r.scrape.bytes / r.scrape.requests / 1024, 0)} KiB/answer`);
+    }
+    row(`${n} queues: resident memory (idle / after the scrape burst)`, `${fmt(r.rssIdle, 0)} / ${fmt(r.rssAfterBurst, 0)} MiB`);
+    row(`${n} queues: start to ready`, `${fmt(r.readyMs, 0)} ms`);
+  }
+  if (QUEUE_COUNTS.length > 1) {
+    const [a, b] = [QUEUE_COUNTS[0], QUEUE_COUNTS[QUEUE_COUNTS.length - 1]];
+    const pa = perCount[a].pollMs;
+    const pb = perCount[b].pollMs;
+    row(`growth ${a.toLocaleString('en')} -> ${b.toLocaleString('en')} queues`, `poll x${fmt(pb / pa, 2)}, ${fmt(((pb - pa) * 1000) / (b - a), 1)} µs per extra queue`, `BullMQ sequential x${fmt(perCount[b].sequential / perCount[a].sequential, 2)}`);
+  }
+
+  await redisInfo(redis);
+  await postgres();
+  await push();
+  redis.disconnect();
+  await stop(redisServer);
+}
+
+function printTable() {
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => String(r[c]).length), 4));
+  const line = (r) => `| ${r.map((x, i) => String(x).padEnd(widths[i])).join(' | ')} |`;
+  console.log(`\nmachine: ${cpus().length} cores, ${cpus()[0].model}; Vigil JVM flags: ${JAVA_OPTS.join(' ')}; medians of ${REPEATS} repeats, ${SECONDS} s windows`);
+  console.log(line(['figure', 'Vigil', 'peer (same run)', 'peer / Vigil']));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  rows.forEach((r) => console.log(line(r)));
+}
+
+async function cleanup() {
+  for (const p of [...running].reverse()) await p.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+
+process.on('SIGINT', async () => { await cleanup(); process.exit(130); });
+try {
+  if (!existsSync(JAR)) throw new Error(`${JAR} not found: run mvn -B -q package -DskipTests`);
+  await main();
+} finally {
+  printTable();
+  await cleanup();
+}
