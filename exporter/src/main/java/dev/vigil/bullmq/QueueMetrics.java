@@ -1,6 +1,7 @@
 package dev.vigil.bullmq;
 
 import dev.vigil.poll.FamilyBuilder;
+import dev.vigil.poll.Histogram;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,8 +70,15 @@ final class QueueMetrics {
                 failed.add(t.failed, values);
                 retried.add(t.retried, values);
                 stalled.add(t.stalled, values);
-                wait.add(t.wait.snapshot(), values);
-                processing.add(t.processing.snapshot(), values);
+                // A histogram of no observations carries nothing but its 22 series: it appears with the first job.
+                Histogram.Snapshot w = t.wait.snapshot();
+                if (w.count() > 0) {
+                    wait.add(w, values);
+                }
+                Histogram.Snapshot p = t.processing.snapshot();
+                if (p.count() > 0) {
+                    processing.add(p, values);
+                }
             });
             lost.add(f.eventsLost, prefix, name);
         }
