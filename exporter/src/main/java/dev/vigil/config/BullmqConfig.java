@@ -25,7 +25,8 @@ public record BullmqConfig(
     public static final Duration DEFAULT_DISCOVERY_INTERVAL = Duration.ofSeconds(60);
     /**
      * How often every queue is read even if its events stream shows no change: the bound on how long a change
-     * that writes no event (DEL, obliterate, a manual edit) stays unseen.
+     * that writes no event (DEL, obliterate, a manual edit) stays unseen. A longer poll interval is the default
+     * instead: then every poll reads every queue.
      */
     public static final Duration DEFAULT_FULL_READ_INTERVAL = Duration.ofSeconds(30);
     /** Bounds the series a runaway prefix (thousands of per-tenant queues) can create. */
@@ -71,7 +72,7 @@ public record BullmqConfig(
         Duration interval = section.duration("interval", DEFAULT_INTERVAL);
         Duration timeout = section.duration("timeout", defaultTimeout(interval));
         Duration discovery = section.duration("discovery_interval", DEFAULT_DISCOVERY_INTERVAL);
-        Duration fullRead = section.duration("full_read_interval", DEFAULT_FULL_READ_INTERVAL);
+        Duration fullRead = section.duration("full_read_interval", interval.compareTo(DEFAULT_FULL_READ_INTERVAL) > 0 ? interval : DEFAULT_FULL_READ_INTERVAL);
         if (fullRead.compareTo(interval) < 0) {
             throw section.error("full_read_interval", "must not be shorter than the interval (" + Durations.format(interval) + ")");
         }

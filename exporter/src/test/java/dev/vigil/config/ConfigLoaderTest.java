@@ -169,6 +169,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void fullReadIntervalIsAtLeastTheIntervalAndDefaultsToHalfAMinuteOrTheInterval() throws Exception {
+        ConfigException e = error("""
+                redis:
+                  main: { url: "redis://127.0.0.1:6379" }
+                bullmq:
+                  - redis: main
+                    interval: 10s
+                    full_read_interval: 5s
+                """);
+        assertThat(e.describe()).endsWith("vigil.yml:6: bullmq[0].full_read_interval: must not be shorter than the interval (10s)");
+        VigilConfig c = load("""
+                redis:
+                  main: { url: "redis://127.0.0.1:6379" }
+                bullmq:
+                  - redis: main
+                    interval: 2m
+                  - redis: main
+                    prefix: other
+                    full_read_interval: 1m
+                """, Map.of());
+        assertThat(c.bullmq().get(0).fullReadInterval()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.bullmq().get(1).fullReadInterval()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
     void wrongTypes() throws Exception {
         assertThat(error("""
                 server: 9740
