@@ -81,11 +81,6 @@ public final class OwnLookups implements MeterBinder {
         }
     }
 
-    /** Counts a finished {@code XINFO STREAM}: Redis answers an error ("no such key") exactly when it is a miss. */
-    public void countStreamInfo(CompletionStage<?> reply) {
-        (reply.toCompletableFuture().isCompletedExceptionally() ? misses : hits).increment();
-    }
-
     /**
      * Counts a non-blocking {@code XREAD} of one stream, alone or among others in one XREAD. Redis (6.2 and 7,
      * measured) looks each key up twice, once while parsing the id and once to read, so it is two hits or two
@@ -93,16 +88,6 @@ public final class OwnLookups implements MeterBinder {
      */
     public void countStreamRead(boolean streamExists) {
         (streamExists ? hits : misses).add(2);
-    }
-
-    /** Counts a finished {@code EXISTS} of {@code keys} keys: each key found is a hit, each other a miss. */
-    public void countExists(CompletionStage<Long> reply, int keys) {
-        CompletableFuture<Long> done = reply.toCompletableFuture();
-        if (!done.isCompletedExceptionally()) {
-            long found = done.join();
-            hits.add(found);
-            misses.add(keys - found);
-        }
     }
 
     public long hits() {
