@@ -25,6 +25,7 @@ final class QueueStateReader {
     private final OwnLookups lookups;
     private final Map<QueueRef, KnownQueue> known = new HashMap<>();
     private final Set<String> skippedLogged = ConcurrentHashMap.newKeySet();
+    private List<QueueRef> listed = List.of();
 
     QueueStateReader(String prefix, OwnLookups lookups) {
         this.prefix = prefix;
@@ -83,7 +84,10 @@ final class QueueStateReader {
      * @param workers null when CLIENT LIST was refused
      */
     List<QueueState> states(List<QueueRef> queues, long nowMs, WorkerCount workers) {
-        known.keySet().retainAll(Set.copyOf(queues));
+        if (queues != listed) {
+            listed = queues;
+            known.keySet().retainAll(Set.copyOf(queues));
+        }
         List<QueueState> out = new ArrayList<>(queues.size());
         for (QueueRef q : queues) {
             KnownQueue k = known.get(q);

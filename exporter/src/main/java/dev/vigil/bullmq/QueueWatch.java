@@ -35,6 +35,7 @@ final class QueueWatch {
     private final BullmqConfig config;
     private final QueueStateReader reader;
     private final EventsTail events;
+    private final QueueLabels labels = new QueueLabels();
     private long fullReadAtNanos;
     private boolean everRead;
     private boolean clientListRefusedLogged;
@@ -91,8 +92,9 @@ final class QueueWatch {
 
     private PollResult result(List<QueueRef> queues, long nowMs, WorkerCount workers) {
         List<QueueState> states = reader.states(queues, nowMs, workers);
+        labels.keepOnly(queues);
         Map<QueueRef, FinishedJobs> finished = events == null ? Map.of() : events.totals(states);
-        return new PollResult(QueueMetrics.of(states, finished, config.events().labelJobNames()), states.size() + " queues", states.size());
+        return new PollResult(QueueMetrics.of(states, finished, config.events().labelJobNames(), labels), states.size() + " queues", states.size());
     }
 
     private static long redisTimeMillis(Batch.Reply<List<String>> time) {
