@@ -44,8 +44,13 @@ final class QueueCursor {
         return lastId != null && Boolean.TRUE.equals(streamExists);
     }
 
-    /** Whether the next read needs XINFO STREAM before its XREAD, in the same round trip. */
+    /**
+     * Whether the next read needs XINFO STREAM before its XREAD, in the same round trip. Starts a new read: the
+     * replies of a poll that failed half-way are forgotten (loss accounting waits for the next XINFO).
+     */
     boolean needsInfo(boolean fullRead) {
+        info = null;
+        reading = false;
         return fullRead || lastId == null || streamExists == null;
     }
 

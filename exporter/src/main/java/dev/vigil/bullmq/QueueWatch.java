@@ -39,6 +39,8 @@ final class QueueWatch {
     private long fullReadAtNanos;
     private boolean everRead;
     private boolean clientListRefusedLogged;
+    // Queues whose events were read by a poll that failed before reading their state: read at the next poll.
+    private final Set<QueueRef> unsettled = new HashSet<>();
 
     QueueWatch(BullmqConfig config, QueueStateReader reader, EventsTail events) {
         this.config = config;
@@ -60,7 +62,7 @@ final class QueueWatch {
         // After the XREAD in the same write: whatever it did not see yet, these reads do not miss.
         Set<QueueRef> anyway = new HashSet<>();
         for (QueueRef q : queues) {
-            if (full || reader.unknown(q) || events == null || !events.tails(q)) {
+            if (full || reader.unknown(q) || events == null || !events.tails(q) || unsettled.contains(q)) {
                 anyway.add(q);
             }
         }
@@ -72,6 +74,7 @@ final class QueueWatch {
             List<KnownQueue> movedReads = List.of();
             if (tail != null) {
                 List<QueueRef> moved = events.apply(tail, second).stream().filter(q -> !anyway.contains(q)).toList();
+                unsettled.addAll(moved);
                 movedReads = reader.request(second, moved);
             }
             List<KnownQueue> moved = movedReads;
@@ -84,6 +87,7 @@ final class QueueWatch {
                 reader.apply(moved, keepMissing, false, third);
                 return p.send(third).thenApply(x -> {
                     reader.applyJobTimes(moved);
+                    unsettled.clear();
                     return result(queues, redisTimeMillis(time), workerCount(clients));
                 });
             });
