@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,7 +19,7 @@ import java.util.logging.Logger;
 
 /**
  * BullMQ queues under one prefix in one Redis. Keeps one connection of its own for the polls, which read
- * all queues in two pipelined round trips, and another for discovery, which SCANs the keyspace every
+ * what changed since the last one (see QueueWatch), and another for discovery, which SCANs the keyspace every
  * {@code discovery_interval} in the background: on a Redis with millions of keys a SCAN pass can take
  * longer than a poll may, and the polls go on with the last list meanwhile.
  */
@@ -29,8 +28,7 @@ public final class BullmqSource implements Source {
 
     private final BullmqConfig config;
     private final QueueDiscovery discovery;
-    private final QueueStateReader reader;
-    private final EventsTail events;
+    private final QueueWatch watch;
     private final SourceConnection connection;
     private final SourceConnection discoveryConnection;
     // Polls never overlap, but each runs across Lettuce and Vert.x threads: volatile keeps them visible.
@@ -45,11 +43,11 @@ public final class BullmqSource implements Source {
         this.connection = new SourceConnection(redis, vertx);
         this.discoveryConnection = config.discovers() ? new SourceConnection(redis, vertx) : null;
         this.discovery = new QueueDiscovery(config.prefix());
-        this.reader = new QueueStateReader(config.prefix(), redis.ownLookups());
         BullmqConfig.EventsConfig e = config.events();
-        this.events = e.enabled()
+        EventsTail events = e.enabled()
                 ? new EventsTail(config.prefix(), e.maxPerPoll(), e.maxTrackedJobs(), e.labelJobNames(), e.maxJobNames(), new JobSpans(tracing), redis.ownLookups())
                 : null;
+        this.watch = new QueueWatch(config, new QueueStateReader(config.prefix(), redis.ownLookups()), events);
         if (!config.discovers()) {
             queues = config.queues().stream().map(n -> new QueueRef(config.prefix(), n)).sorted().toList();
         }
@@ -82,15 +80,7 @@ public final class BullmqSource implements Source {
     }
 
     private CompletionStage<PollResult> read(Pipeline p, Context pollContext) {
-        return queues().thenCompose(q -> reader.read(p, q, !config.discovers())).thenCompose(states -> {
-            // Only queues that still exist are tailed, so a vanished queue's counters drop out too.
-            List<QueueRef> present = states.stream().map(QueueState::queue).toList();
-            CompletionStage<Map<QueueRef, FinishedJobs>> finished = events == null
-                    ? CompletableFuture.completedFuture(Map.of())
-                    : events.read(p, present, pollContext);
-            return finished.thenApply(f -> new PollResult(
-                    QueueMetrics.of(states, f, config.events().labelJobNames()), states.size() + " queues", states.size()));
-        });
+        return queues().thenCompose(q -> watch.poll(p, q, pollContext));
     }
 
     @Override

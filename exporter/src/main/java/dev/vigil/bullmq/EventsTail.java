@@ -1,28 +1,24 @@
 package dev.vigil.bullmq;
 
+import dev.vigil.redis.Batch;
 import dev.vigil.redis.OwnLookups;
-import dev.vigil.redis.Pipeline;
-import io.opentelemetry.api.trace.Span;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.cluster.SlotHash;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.context.Context;
-import io.lettuce.core.KeyValue;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.logging.Logger;
 
 /**
- * Tails every queue's events stream ({@code <prefix>:<queue>:events}) from the last id read, in one
- * pipelined round trip for all queues, and turns BullMQ's events into exact counters: finished jobs are
- * counted from the stream, so removeOnComplete/removeOnFail cannot hide them. A second round trip reads
- * the timestamps of jobs that just finished, while their hashes may still exist.
+ * Tails every queue's events stream ({@code <prefix>:<queue>:events}) from the last id read, with one
+ * multi-stream XREAD for all queues, and turns BullMQ's events into exact counters: finished jobs are
+ * counted from the stream, so removeOnComplete/removeOnFail cannot hide them. Which streams had events also
+ * tells which queues' state to read again. A second round trip reads the timestamps of jobs that just
+ * finished, while their hashes may still exist.
  *
  * <p>Event shapes are those BullMQ's Lua scripts write (moveToFinished, retryJob, moveToDelayed,
  * moveStalledJobsToWait, prepareJobForProcessing, storeJob). Bull 3 has no events stream.
@@ -49,7 +45,11 @@ final class EventsTail {
             return size() > MAX_DROPPED_CURSORS;
         }
     };
+    private static final String[] JOB_FIELDS = {"timestamp", "delay", "processedOn", "finishedOn", "name", "atm"};
     private boolean firstRead = true;
+    // Between the first round trip and the second: the queues whose XINFO follows, the jobs whose hashes do.
+    private Set<QueueRef> lateInfo = Set.of();
+    private List<Completion> completions = List.of();
     private boolean noEntriesAddedLogged;
 
     private final JobSpans jobSpans;
@@ -67,41 +67,124 @@ final class EventsTail {
     }
 
     /**
-     * Reads new events of these queues and returns the totals of every queue still present. Queues seen at
-     * the first read start at their stream's end (history before Vigil started is not counted); queues that
-     * appear later start at the beginning of their stream, since it was created while Vigil watched.
+     * Queues the first round trip's reads: XINFO STREAM where it is needed ({@link QueueCursor#needsInfo}),
+     * then one XREAD of every listed queue's stream from its cursor (on a Cluster, one per hash slot, as
+     * Redis refuses an XREAD across slots). Queues seen at the first read start at their stream's end
+     * (history before Vigil started is not counted); queues that appear later start at the beginning of
+     * their stream, since it was created while Vigil watched.
      */
-    CompletionStage<Map<QueueRef, FinishedJobs>> read(Pipeline pipeline, List<QueueRef> queues, Context pollContext) {
-        RedisClusterAsyncCommands<String, String> redis = pipeline.commands();
-        List<RedisFuture<?>> replies = new ArrayList<>();
+    Reads request(Batch batch, List<QueueRef> queues, boolean fullRead, boolean cluster) {
         for (QueueRef q : queues) {
-            QueueCursor c = cursors.computeIfAbsent(q, k -> {
-                QueueCursor resumed = dropped.remove(k);
-                return resumed != null ? resumed : new QueueCursor(firstRead, maxTrackedJobs, labelJobNames, maxJobNames);
-            });
-            replies.addAll(c.request(redis, q.key("events"), maxEventsPerPoll));
+            QueueCursor c = cursors.get(q);
+            if (c == null) {
+                QueueCursor resumed = dropped.remove(q);
+                c = resumed != null ? resumed : new QueueCursor(firstRead, maxTrackedJobs, labelJobNames, maxJobNames);
+                cursors.put(q, c);
+            }
+            if (c.needsInfo(fullRead)) {
+                c.requestInfo(batch, q.key("events"));
+            }
         }
         firstRead = false;
-        Set<QueueRef> present = Set.copyOf(queues);
-        for (var it = cursors.entrySet().iterator(); it.hasNext(); ) {
-            var e = it.next();
-            if (!present.contains(e.getKey())) {
-                dropped.put(e.getKey(), e.getValue());
-                it.remove();
+        if (cursors.size() > queues.size()) {
+            Set<QueueRef> listed = Set.copyOf(queues);
+            for (var it = cursors.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (!listed.contains(e.getKey())) {
+                    dropped.put(e.getKey(), e.getValue());
+                    it.remove();
+                }
             }
         }
-        return pipeline.send(replies).thenCompose(v -> {
-            List<Completion> completions = new ArrayList<>();
-            for (QueueRef q : queues) {
-                QueueCursor c = cursors.get(q);
-                c.apply(q, completions, lookups, this::noEntriesAdded);
+        List<Batch.Reply<List<StreamMessage<String, String>>>> xreads = new ArrayList<>();
+        List<String> keys = new ArrayList<>(queues.size());
+        List<String> ids = new ArrayList<>(queues.size());
+        for (QueueRef q : queues) {
+            String from = cursors.get(q).readFrom();
+            if (from != null) {
+                keys.add(q.key("events"));
+                ids.add(from);
             }
-            return readFinishedJobs(pipeline, completions, Span.fromContext(pollContext).getSpanContext());
-        }).thenApply(v -> {
-            Map<QueueRef, FinishedJobs> out = new HashMap<>();
-            cursors.forEach((q, c) -> out.put(q, c.totals));
-            return out;
-        });
+        }
+        if (!cluster) {
+            if (!keys.isEmpty()) {
+                xreads.add(batch.xread(maxEventsPerPoll, keys, ids));
+            }
+        } else {
+            Map<Integer, List<Integer>> slots = new HashMap<>();
+            for (int i = 0; i < keys.size(); i++) {
+                slots.computeIfAbsent(SlotHash.getSlot(keys.get(i)), k -> new ArrayList<>()).add(i);
+            }
+            for (List<Integer> slot : slots.values()) {
+                xreads.add(batch.xread(maxEventsPerPoll, slot.stream().map(keys::get).toList(), slot.stream().map(ids::get).toList()));
+            }
+        }
+        return new Reads(queues, xreads);
+    }
+
+    /** The first round trip's events reads, in flight. */
+    record Reads(List<QueueRef> queues, List<Batch.Reply<List<StreamMessage<String, String>>>> xreads) {
+    }
+
+    /**
+     * Takes in the settled first round trip, and queues on {@code next} the XINFO of each queue that moved (for
+     * loss accounting) and the HMGET of each job that finished (for its latency).
+     *
+     * @return the queues whose streams had new events: their state may have changed
+     */
+    Set<QueueRef> apply(Reads reads, Batch next) {
+        Map<String, List<StreamMessage<String, String>>> byStream = new HashMap<>();
+        for (Batch.Reply<List<StreamMessage<String, String>>> x : reads.xreads()) {
+            for (StreamMessage<String, String> m : x.value()) {
+                byStream.computeIfAbsent(m.getStream(), k -> new ArrayList<>()).add(m);
+            }
+        }
+        Set<QueueRef> moved = new HashSet<>();
+        completions = new ArrayList<>();
+        for (QueueRef q : reads.queues()) {
+            QueueCursor c = cursors.get(q);
+            List<StreamMessage<String, String>> messages = byStream.getOrDefault(q.key("events"), List.of());
+            if (c.apply(q, messages, maxEventsPerPoll, completions, lookups, this::noEntriesAdded)) {
+                moved.add(q);
+                c.requestInfo(next, q.key("events"));
+            }
+        }
+        lateInfo = moved;
+        for (Completion c : completions) {
+            c.hash = next.hmget(c.queue.jobKey(c.jobId), JOB_FIELDS);
+        }
+        return moved;
+    }
+
+    /** Takes in the settled second round trip: loss accounting of the queues that moved, latency of finished jobs. */
+    void finish(SpanContext poll) {
+        for (QueueRef q : lateInfo) {
+            cursors.get(q).applyLateInfo(q, lookups, this::noEntriesAdded);
+        }
+        for (Completion c : completions) {
+            lookups.count(c.hash, OwnLookups.Reply.FIELDS);
+            observe(c, poll);
+        }
+        completions = List.of();
+        lateInfo = Set.of();
+    }
+
+    /** Whether this queue's changes show in its events stream, so that its state need be read only when it moved. */
+    boolean tails(QueueRef queue) {
+        QueueCursor c = cursors.get(queue);
+        return c != null && c.tails();
+    }
+
+    /** The totals of these queues. */
+    Map<QueueRef, FinishedJobs> totals(List<QueueState> present) {
+        Map<QueueRef, FinishedJobs> out = new HashMap<>();
+        for (QueueState s : present) {
+            QueueCursor c = cursors.get(s.queue());
+            if (c != null) {
+                out.put(s.queue(), c.totals);
+            }
+        }
+        return out;
     }
 
     private void noEntriesAdded() {
@@ -110,18 +193,6 @@ final class EventsTail {
             LOG.warning("prefix " + prefix + ": this Redis (before 7.0) does not report a stream's entries-added,"
                     + " so events lost to stream trimming cannot be counted");
         }
-    }
-
-    private CompletionStage<Void> readFinishedJobs(Pipeline pipeline, List<Completion> completions, SpanContext poll) {
-        List<RedisFuture<?>> replies = new ArrayList<>();
-        for (Completion c : completions) {
-            c.hash = pipeline.commands().hmget(c.queue.jobKey(c.jobId), "timestamp", "delay", "processedOn", "finishedOn", "name", "atm");
-            replies.add(c.hash);
-        }
-        return pipeline.send(replies).thenAccept(v -> completions.forEach(c -> {
-            lookups.count(c.hash, OwnLookups.Reply.FIELDS);
-            observe(c, poll);
-        }));
     }
 
     /**
@@ -163,17 +234,14 @@ final class EventsTail {
         c.totals.processing.observeMillis(finished - active, traceId, spanId);
     }
 
-    private static Map<String, String> hashFields(RedisFuture<List<KeyValue<String, String>>> f) {
+    private static Map<String, String> hashFields(Batch.Reply<List<String>> reply) {
         Map<String, String> out = new HashMap<>();
-        try {
-            for (KeyValue<String, String> kv : f.toCompletableFuture().join()) {
-                if (kv.hasValue()) {
-                    out.put(kv.getKey(), kv.getValue());
+        if (!reply.refused()) {
+            List<String> values = reply.get();
+            for (int i = 0; i < JOB_FIELDS.length; i++) {
+                if (values.get(i) != null) {
+                    out.put(JOB_FIELDS[i], values.get(i));
                 }
-            }
-        } catch (CompletionException e) {
-            if (!(e.getCause() instanceof RedisCommandExecutionException)) {
-                throw e;
             }
         }
         return out;
@@ -198,7 +266,7 @@ final class EventsTail {
         final JobTrail.Entry trail;
         final FinishedJobs.Totals totals;
         final boolean failed;
-        RedisFuture<List<KeyValue<String, String>>> hash;
+        Batch.Reply<List<String>> hash;
 
         Completion(QueueRef queue, String jobId, long finishedMs, JobTrail.Entry trail, FinishedJobs.Totals totals, boolean failed) {
             this.failed = failed;

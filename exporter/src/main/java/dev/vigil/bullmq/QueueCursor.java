@@ -1,21 +1,17 @@
 package dev.vigil.bullmq;
 
+import dev.vigil.redis.Batch;
 import dev.vigil.redis.OwnLookups;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XReadArgs;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.logging.Logger;
 
 /**
  * Where Vigil is in one queue's events stream, and what it has counted from it. Loss accounting uses
  * XINFO STREAM's entries-added (Redis 7+): whatever was added since the last catch-up but not read was
- * trimmed away before Vigil saw it.
+ * trimmed away before Vigil saw it. XINFO is asked only when it can tell something: at the first read, on
+ * the full-read cycle, and right after a read that found events.
  */
 final class QueueCursor {
     private static final Logger LOG = Logger.getLogger(QueueCursor.class.getName());
@@ -23,13 +19,13 @@ final class QueueCursor {
     final FinishedJobs totals;
     private final JobTrail trail;
     private StreamId lastId;              // null until the stream's end is known (queues seen at start)
+    private Boolean streamExists;         // at the last XINFO or XREAD that told; null before either did
     private long addedMark = -1;          // entries-added at the last catch-up; -1 unknown
     private long readSinceMark;
     private String pendingRetryJob;       // "waiting" after "active": a retry, unless "stalled" follows
     private boolean lossLogged;
-    private RedisFuture<List<Object>> info;
-    private RedisFuture<List<StreamMessage<String, String>>> read;
-    private int requested;
+    private Batch.Reply<List<Object>> info;
+    private boolean reading;              // the XREAD in flight includes this stream
 
     private final boolean labelJobNames;
 
@@ -43,30 +39,59 @@ final class QueueCursor {
         this.lastId = startAtEnd ? null : StreamId.ZERO;
     }
 
-    List<RedisFuture<?>> request(RedisClusterAsyncCommands<String, String> redis, String key, int maxEvents) {
-        // XINFO first: entries XREAD returns beyond its last-generated-id arrived meanwhile and wait for the next poll.
-        info = redis.xinfoStream(key);
-        read = lastId == null ? null : redis.xread(XReadArgs.Builder.count(maxEvents), XReadArgs.StreamOffset.from(key, lastId.toString()));
-        requested = maxEvents;
-        return read == null ? List.of(info) : List.of(info, read);
+    /** The queue's changes show in its stream: the stream exists and Vigil knows where it is in it. */
+    boolean tails() {
+        return lastId != null && Boolean.TRUE.equals(streamExists);
     }
 
-    void apply(QueueRef queue, List<EventsTail.Completion> completions, OwnLookups lookups, Runnable noEntriesAdded) {
-        StreamInfo stream = StreamInfo.of(info);
-        lookups.countStreamInfo(info);
-        if (lastId == null) {
-            lastId = stream.lastGeneratedId;
-            addedMark = stream.entriesAdded;
-            return;
+    /**
+     * Whether the next read needs XINFO STREAM before its XREAD, in the same round trip. Starts a new read: the
+     * replies of a poll that failed half-way are forgotten (loss accounting waits for the next XINFO).
+     */
+    boolean needsInfo(boolean fullRead) {
+        info = null;
+        reading = false;
+        return fullRead || lastId == null || streamExists == null;
+    }
+
+    /** XINFO first: entries XREAD returns beyond its last-generated-id arrived meanwhile and wait for the next poll. */
+    void requestInfo(Batch batch, String key) {
+        info = batch.xinfoStream(key);
+    }
+
+    /** Where this stream's XREAD starts, or null when its end is not known yet (its first XINFO is in flight). */
+    String readFrom() {
+        reading = lastId != null;
+        return reading ? lastId.toString() : null;
+    }
+
+    /**
+     * Takes in this stream's part of the settled XREAD and, if one was sent before it, its XINFO.
+     *
+     * @return whether any event was read: the queue's state may have changed
+     */
+    boolean apply(QueueRef queue, List<StreamMessage<String, String>> messages, int requested,
+                  List<EventsTail.Completion> completions, OwnLookups lookups, Runnable noEntriesAdded) {
+        StreamInfo stream = null;
+        if (info != null) {
+            stream = StreamInfo.of(info);
+            lookups.countStreamInfo(info);
+            info = null;
+            streamExists = stream.exists;
+            if (lastId == null) {
+                lastId = stream.lastGeneratedId;
+                addedMark = stream.entriesAdded;
+                return false;
+            }
         }
-        List<StreamMessage<String, String>> messages = read == null ? List.of() : join(read);
-        if (read != null) {
-            lookups.countStreamRead(stream.exists || !messages.isEmpty());
+        if (reading) {
+            lookups.countStreamRead(Boolean.TRUE.equals(streamExists) || !messages.isEmpty());
+            reading = false;
         }
         int processed = 0;
         for (StreamMessage<String, String> m : messages) {
             StreamId id = StreamId.parse(m.getId());
-            if (id.compareTo(stream.lastGeneratedId) > 0) {
+            if (stream != null && id.compareTo(stream.lastGeneratedId) > 0) {
                 break;
             }
             event(queue, id, m.getBody(), completions);
@@ -74,7 +99,26 @@ final class QueueCursor {
             processed++;
         }
         readSinceMark += processed;
-        if (messages.size() < requested || lastId.compareTo(stream.lastGeneratedId) >= 0) {
+        if (!messages.isEmpty()) {
+            streamExists = true;
+        }
+        if (stream != null && (messages.size() < requested || lastId.compareTo(stream.lastGeneratedId) >= 0)) {
+            caughtUp(queue, stream, noEntriesAdded);
+        }
+        return processed > 0;
+    }
+
+    /**
+     * Takes in an XINFO sent in the round trip after the XREAD (for a queue that moved, so that events
+     * trimmed before Vigil read them are counted in the same poll). It can only close the loss accounting
+     * when nothing arrived between the two; otherwise a later XINFO does, since the accounting is cumulative.
+     */
+    void applyLateInfo(QueueRef queue, OwnLookups lookups, Runnable noEntriesAdded) {
+        StreamInfo stream = StreamInfo.of(info);
+        lookups.countStreamInfo(info);
+        info = null;
+        streamExists = stream.exists;
+        if (lastId.compareTo(stream.lastGeneratedId) >= 0) {
             caughtUp(queue, stream, noEntriesAdded);
         }
     }
@@ -161,22 +205,13 @@ final class QueueCursor {
         return totals.of(e == null || e.name == null || e.name.isEmpty() ? "unknown" : e.name);
     }
 
-    private static <T> T join(RedisFuture<T> f) {
-        return f.toCompletableFuture().join();
-    }
-
     /** The parts of XINFO STREAM used here; a missing stream reads as empty. */
     private record StreamInfo(boolean exists, StreamId lastGeneratedId, long entriesAdded) {
-        static StreamInfo of(RedisFuture<List<Object>> f) {
-            List<Object> raw;
-            try {
-                raw = join(f);
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RedisCommandExecutionException) {
-                    return new StreamInfo(false, StreamId.ZERO, -1); // ERR no such key: no events yet
-                }
-                throw e;
+        static StreamInfo of(Batch.Reply<List<Object>> reply) {
+            if (reply.refused()) {
+                return new StreamInfo(false, StreamId.ZERO, -1); // ERR no such key: no events yet
             }
+            List<Object> raw = reply.get();
             StreamId last = StreamId.ZERO;
             long added = -1;
             for (int i = 0; i + 1 < raw.size(); i += 2) {

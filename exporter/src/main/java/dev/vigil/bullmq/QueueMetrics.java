@@ -1,6 +1,8 @@
 package dev.vigil.bullmq;
 
 import dev.vigil.poll.FamilyBuilder;
+import dev.vigil.poll.Histogram;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +13,7 @@ final class QueueMetrics {
     private QueueMetrics() {
     }
 
-    static List<MetricSnapshot> of(List<QueueState> queues, Map<QueueRef, FinishedJobs> finished, boolean labelJobNames) {
+    static List<MetricSnapshot> of(List<QueueState> queues, Map<QueueRef, FinishedJobs> finished, boolean labelJobNames, QueueLabels labels) {
         FamilyBuilder jobs = FamilyBuilder.gauge("bullmq_job_count",
                 "Jobs in each state, from LLEN/ZCARD of the queue's keys, as BullMQ's getJobCounts() counts them",
                 "prefix", "queue", "state");
@@ -26,23 +28,23 @@ final class QueueMetrics {
                 "Worker connections of the queue, from CLIENT LIST names as BullMQ's getWorkers() matches them",
                 "prefix", "queue");
         for (QueueState q : queues) {
-            String prefix = q.queue().prefix();
-            String name = q.queue().name();
+            QueueLabels.Of l = labels.of(q.queue());
             for (JobState state : JobState.values()) {
-                jobs.add(q.counts().get(state), prefix, name, state.label);
+                jobs.add(q.counts().get(state), null, l.byState[state.ordinal()]);
             }
-            paused.add(q.paused() ? 1 : 0, prefix, name);
-            oldest.add(q.oldestWaitingAgeSeconds(), prefix, name);
-            q.workers().ifPresent(n -> workers.add(n, prefix, name));
+            paused.add(q.paused() ? 1 : 0, null, l.queue);
+            oldest.add(q.oldestWaitingAgeSeconds(), null, l.queue);
+            q.workers().ifPresent(n -> workers.add(n, null, l.queue));
         }
         List<MetricSnapshot> out = new ArrayList<>(List.of(jobs.build(), paused.build(), oldest.build(), workers.build()));
         if (!finished.isEmpty()) {
-            out.addAll(finishedFamilies(queues, finished, labelJobNames));
+            out.addAll(finishedFamilies(queues, finished, labelJobNames, labels));
         }
         return out;
     }
 
-    private static List<MetricSnapshot> finishedFamilies(List<QueueState> queues, Map<QueueRef, FinishedJobs> finished, boolean labelJobNames) {
+    private static List<MetricSnapshot> finishedFamilies(List<QueueState> queues, Map<QueueRef, FinishedJobs> finished, boolean labelJobNames,
+                                                         QueueLabels queueLabels) {
         String[] labels = labelJobNames ? new String[] {"prefix", "queue", "job_name"} : new String[] {"prefix", "queue"};
         String from = ", counted from the queue's events stream";
         FamilyBuilder completed = FamilyBuilder.counter("bullmq_jobs_completed", "Jobs completed" + from, labels);
@@ -61,18 +63,24 @@ final class QueueMetrics {
             if (f == null) {
                 continue;
             }
-            String prefix = q.queue().prefix();
-            String name = q.queue().name();
+            QueueLabels.Of l = queueLabels.of(q.queue());
             f.all().forEach((jobName, t) -> {
-                String[] values = labelJobNames ? new String[] {prefix, name, jobName} : new String[] {prefix, name};
-                completed.add(t.completed, values);
-                failed.add(t.failed, values);
-                retried.add(t.retried, values);
-                stalled.add(t.stalled, values);
-                wait.add(t.wait.snapshot(), values);
-                processing.add(t.processing.snapshot(), values);
+                Labels values = l.finished(jobName, labelJobNames);
+                completed.add(t.completed, null, values);
+                failed.add(t.failed, null, values);
+                retried.add(t.retried, null, values);
+                stalled.add(t.stalled, null, values);
+                // A histogram of no observations carries nothing but its 22 series: it appears with the first job.
+                Histogram.Snapshot w = t.wait.snapshot();
+                if (w.count() > 0) {
+                    wait.add(w, values);
+                }
+                Histogram.Snapshot p = t.processing.snapshot();
+                if (p.count() > 0) {
+                    processing.add(p, values);
+                }
             });
-            lost.add(f.eventsLost, prefix, name);
+            lost.add(f.eventsLost, null, l.queue);
         }
         return List.of(completed.build(), failed.build(), retried.build(), stalled.build(), wait.build(), processing.build(), lost.build());
     }

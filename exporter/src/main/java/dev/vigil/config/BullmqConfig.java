@@ -14,6 +14,7 @@ public record BullmqConfig(
         Duration interval,
         Duration timeout,
         Duration discoveryInterval,
+        Duration fullReadInterval,
         int maxQueues,
         List<String> queues,
         EventsConfig events) {
@@ -22,6 +23,12 @@ public record BullmqConfig(
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
     public static final Duration MAX_DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_DISCOVERY_INTERVAL = Duration.ofSeconds(60);
+    /**
+     * How often every queue is read even if its events stream shows no change: the bound on how long a change
+     * that writes no event (DEL, obliterate, a manual edit) stays unseen. A longer poll interval is the default
+     * instead: then every poll reads every queue.
+     */
+    public static final Duration DEFAULT_FULL_READ_INTERVAL = Duration.ofSeconds(30);
     /** Bounds the series a runaway prefix (thousands of per-tenant queues) can create. */
     public static final int DEFAULT_MAX_QUEUES = 1000;
 
@@ -48,7 +55,7 @@ public record BullmqConfig(
 
     public static BullmqConfig defaults(String redis) {
         return new BullmqConfig("bullmq/" + redis + "/" + DEFAULT_PREFIX, redis, DEFAULT_PREFIX,
-                DEFAULT_INTERVAL, defaultTimeout(DEFAULT_INTERVAL), DEFAULT_DISCOVERY_INTERVAL, DEFAULT_MAX_QUEUES, List.of(), EventsConfig.DEFAULTS);
+                DEFAULT_INTERVAL, defaultTimeout(DEFAULT_INTERVAL), DEFAULT_DISCOVERY_INTERVAL, DEFAULT_FULL_READ_INTERVAL, DEFAULT_MAX_QUEUES, List.of(), EventsConfig.DEFAULTS);
     }
 
     /** A poll may take up to its interval, but no more than ten seconds unless told otherwise. */
@@ -65,6 +72,10 @@ public record BullmqConfig(
         Duration interval = section.duration("interval", DEFAULT_INTERVAL);
         Duration timeout = section.duration("timeout", defaultTimeout(interval));
         Duration discovery = section.duration("discovery_interval", DEFAULT_DISCOVERY_INTERVAL);
+        Duration fullRead = section.duration("full_read_interval", interval.compareTo(DEFAULT_FULL_READ_INTERVAL) > 0 ? interval : DEFAULT_FULL_READ_INTERVAL);
+        if (fullRead.compareTo(interval) < 0) {
+            throw section.error("full_read_interval", "must not be shorter than the interval (" + Durations.format(interval) + ")");
+        }
         int maxQueues = section.integer("max_queues", DEFAULT_MAX_QUEUES, 1, 100_000);
         List<String> queues = section.stringList("queues");
         String name = section.string("name", "bullmq/" + redis + "/" + prefix);
@@ -76,6 +87,6 @@ public record BullmqConfig(
                 section.bool("label_job_names", d.labelJobNames()),
                 section.integer("max_job_names", d.maxJobNames(), 1, 10_000));
         section.finish();
-        return new BullmqConfig(name, redis, prefix, interval, timeout, discovery, maxQueues, queues, events);
+        return new BullmqConfig(name, redis, prefix, interval, timeout, discovery, fullRead, maxQueues, queues, events);
     }
 }

@@ -59,7 +59,14 @@ public final class FamilyBuilder {
 
     /** Adds one sample with an exemplar (a trace that moved it), or none when {@code exemplar} is null. */
     public FamilyBuilder add(double value, Exemplar exemplar, String... labelValues) {
-        Labels labels = labels(labelValues);
+        return add(value, exemplar, labels(labelValues));
+    }
+
+    /**
+     * Adds one sample under labels the caller built once and keeps across polls (thousands of queues would
+     * otherwise build and validate the same labels at every poll).
+     */
+    public FamilyBuilder add(double value, Exemplar exemplar, Labels labels) {
         points.add(switch (type) {
             case GAUGE -> new GaugeDataPointSnapshot(value, labels, exemplar);
             case COUNTER -> new CounterDataPointSnapshot(value, labels, exemplar, 0);
@@ -69,11 +76,15 @@ public final class FamilyBuilder {
     }
 
     public FamilyBuilder add(Histogram.Snapshot histogram, String... labelValues) {
+        return add(histogram, labels(labelValues));
+    }
+
+    public FamilyBuilder add(Histogram.Snapshot histogram, Labels labels) {
         if (type != Type.HISTOGRAM) {
             throw new IllegalStateException(name + " is not a histogram");
         }
         ClassicHistogramBuckets buckets = ClassicHistogramBuckets.of(histogram.upperBounds(), histogram.bucketCounts());
-        points.add(new HistogramDataPointSnapshot(buckets, histogram.sum(), labels(labelValues), histogram.exemplars(), 0));
+        points.add(new HistogramDataPointSnapshot(buckets, histogram.sum(), labels, histogram.exemplars(), 0));
         return this;
     }
 

@@ -60,27 +60,34 @@ public final class OwnLookups implements MeterBinder {
         }
     }
 
-    /** Counts a finished {@code XINFO STREAM}: Redis answers an error ("no such key") exactly when it is a miss. */
-    public void countStreamInfo(CompletionStage<?> reply) {
-        (reply.toCompletableFuture().isCompletedExceptionally() ? misses : hits).increment();
+    /** Counts the lookup of one single-key read of a settled batch, by the same rules. */
+    public void count(Batch.Reply<?> reply, Reply kind) {
+        if (reply.wrongType()) {
+            hits.increment();
+        } else if (!reply.refused()) {
+            (found(reply.get(), kind) ? hits : misses).increment();
+        }
+    }
+
+    /** Counts an {@code XINFO STREAM} of a settled batch: refused ("no such key") exactly when it is a miss. */
+    public void countStreamInfo(Batch.Reply<?> reply) {
+        (reply.refused() ? misses : hits).increment();
+    }
+
+    /** Counts an {@code EXISTS} of one key in a settled batch. */
+    public void countExists(Batch.Reply<Long> reply) {
+        if (!reply.refused()) {
+            (reply.get() > 0 ? hits : misses).increment();
+        }
     }
 
     /**
-     * Counts a non-blocking {@code XREAD} of one stream. Redis (6.2 and 7, measured) looks the key up twice,
-     * once while parsing the id and once to read, so it is two hits or two misses.
+     * Counts a non-blocking {@code XREAD} of one stream, alone or among others in one XREAD. Redis (6.2 and 7,
+     * measured) looks each key up twice, once while parsing the id and once to read, so it is two hits or two
+     * misses per stream.
      */
     public void countStreamRead(boolean streamExists) {
         (streamExists ? hits : misses).add(2);
-    }
-
-    /** Counts a finished {@code EXISTS} of {@code keys} keys: each key found is a hit, each other a miss. */
-    public void countExists(CompletionStage<Long> reply, int keys) {
-        CompletableFuture<Long> done = reply.toCompletableFuture();
-        if (!done.isCompletedExceptionally()) {
-            long found = done.join();
-            hits.add(found);
-            misses.add(keys - found);
-        }
     }
 
     public long hits() {
@@ -106,7 +113,7 @@ public final class OwnLookups implements MeterBinder {
             case LENGTH -> ((Number) value).longValue() > 0;
             case ELEMENTS -> value instanceof Map<?, ?> m ? !m.isEmpty() : !((Collection<?>) value).isEmpty();
             case VALUE -> value != null;
-            case FIELDS -> ((List<?>) value).stream().anyMatch(kv -> ((KeyValue<?, ?>) kv).hasValue());
+            case FIELDS -> ((List<?>) value).stream().anyMatch(v -> v instanceof KeyValue<?, ?> kv ? kv.hasValue() : v != null);
         };
     }
 }

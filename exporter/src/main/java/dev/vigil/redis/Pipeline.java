@@ -24,12 +24,14 @@ public final class Pipeline {
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
     private final Supplier<List<CompletionStage<String>>> clientLists;
+    private final boolean cluster;
     private Tracing tracing = Tracing.off();
     private Attributes spanAttributes = Attributes.empty();
     private volatile Context parent = Context.root();
 
     private Pipeline(StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands,
                      Supplier<List<CompletionStage<String>>> clientLists) {
+        this.cluster = connection instanceof StatefulRedisClusterConnection;
         this.connection = connection;
         this.commands = commands;
         this.clientLists = clientLists;
@@ -78,6 +80,11 @@ public final class Pipeline {
         });
     }
 
+    /** A Cluster: a command's keys must hash to one slot. */
+    public boolean isCluster() {
+        return cluster;
+    }
+
     /** Queue commands here; nothing is sent until {@link #send}. */
     public RedisClusterAsyncCommands<String, String> commands() {
         return commands;
@@ -88,15 +95,33 @@ public final class Pipeline {
      * or failed: callers look at the individual futures.
      */
     public CompletableFuture<Void> send(List<? extends CompletionStage<?>> replies) {
-        if (!tracing.enabled()) {
+        return traced(replies.size(), () -> {
             connection.flushCommands();
             return settled(replies);
+        });
+    }
+
+    /**
+     * Sends a batch, and anything queued before it, in one write; completes when every reply has arrived, or
+     * exceptionally when one never will (connection lost).
+     */
+    public CompletableFuture<Void> send(Batch batch) {
+        if (batch.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
         }
-        Attributes attributes = spanAttributes.toBuilder().put("db.operation.batch.size", (long) replies.size()).build();
-        return tracing.child(parent, "PIPELINE", attributes, () -> {
+        return traced(batch.size(), () -> {
+            connection.dispatch(batch.commands());
             connection.flushCommands();
-            return settled(replies);
-        }).toCompletableFuture();
+            return batch.settled();
+        });
+    }
+
+    private CompletableFuture<Void> traced(int size, Supplier<CompletableFuture<Void>> roundTrip) {
+        if (!tracing.enabled()) {
+            return roundTrip.get();
+        }
+        Attributes attributes = spanAttributes.toBuilder().put("db.operation.batch.size", (long) size).build();
+        return tracing.child(parent, "PIPELINE", attributes, roundTrip::get).toCompletableFuture();
     }
 
     /** CLIENT LIST of every server that holds queues (one, or every Cluster master), sent at once. */

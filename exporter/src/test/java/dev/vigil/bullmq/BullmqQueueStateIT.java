@@ -1,6 +1,7 @@
 package dev.vigil.bullmq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
@@ -147,6 +148,47 @@ class BullmqQueueStateIT {
             assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "legacy", "state", "paused")).isEqualTo(2.0);
             assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "legacy"))
                     .isBetween(40.0, 40.0 + elapsed);
+        }
+    }
+
+    @Test
+    void aQueueWhoseStreamShowsNoChangeIsNotReadAgainButItsAgeKeepsGrowing() {
+        bullmqQueue("quiet");
+        long readyAt = redisNowMs() - 10_000;
+        job("quiet", "1", readyAt, 0);
+        app.lpush("bull:quiet:wait", "1");
+        app.xadd("bull:quiet:events", "event", "waiting", "jobId", "1", "prev", "added");
+        try (RunningExporter vigil = RunningExporter.start(config("    full_read_interval: 1h\n"))) {
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "prefix", "bull", "queue", "quiet", "state", "waiting").isPresent());
+            double age = vigil.scrapeAfterNextPoll(SOURCE).require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "quiet");
+            // A job pushed by hand writes no event: with the next full read an hour away, Vigil does not see it...
+            job("quiet", "2", redisNowMs(), 0);
+            app.lpush("bull:quiet:wait", "2");
+            RunningExporter.sleep(1200);
+            Scrape s = vigil.scrapeAfterNextPoll(SOURCE);
+            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "quiet", "state", "waiting")).isEqualTo(1.0);
+            // ...while the age of the job next in line goes on growing with Redis' clock, not frozen at the last read.
+            double later = s.require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "quiet");
+            assertThat(later).isGreaterThanOrEqualTo(age + 1.0).isCloseTo((redisNowMs() - readyAt) / 1000.0, within(1.0));
+            // An event, as BullMQ writes one with every change, gets the queue read again at the next poll.
+            app.xadd("bull:quiet:events", "event", "waiting", "jobId", "2", "prev", "added");
+            vigil.awaitScrape(Duration.ofSeconds(5), x -> x.require("bullmq_job_count", "prefix", "bull", "queue", "quiet", "state", "waiting") == 2.0);
+        }
+    }
+
+    @Test
+    void aDeleteThatWritesNoEventIsSeenWithinTheFullReadInterval() {
+        bullmqQueue("manual");
+        app.lpush("bull:manual:wait", "1", "2");
+        app.xadd("bull:manual:events", "event", "waiting", "jobId", "2", "prev", "added");
+        try (RunningExporter vigil = RunningExporter.start(config("    full_read_interval: 2s\n"))) {
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "prefix", "bull", "queue", "manual", "state", "waiting").orElse(0.0) == 2.0);
+            long deleted = System.nanoTime();
+            app.del("bull:manual:wait");
+            // The documented bound: full_read_interval plus one poll interval, plus the poll's own time and a scrape.
+            vigil.awaitScrape(Duration.ofMillis(2000 + 200 + 1500),
+                    x -> x.require("bullmq_job_count", "prefix", "bull", "queue", "manual", "state", "waiting") == 0.0);
+            assertThat(Duration.ofNanos(System.nanoTime() - deleted)).isLessThanOrEqualTo(Duration.ofMillis(3700));
         }
     }
 

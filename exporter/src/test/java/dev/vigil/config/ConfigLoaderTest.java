@@ -52,7 +52,7 @@ class ConfigLoaderTest {
         assertThat(c.server()).isEqualTo(new ServerConfig("127.0.0.1", 9740));
         assertThat(c.redis().get("main").url()).isEqualTo("redis://127.0.0.1:6379/0");
         assertThat(c.bullmq()).containsExactly(new BullmqConfig("bullmq/main/bull", "main", "bull",
-                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(60), 1000, List.of(),
+                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30), 1000, List.of(),
                 BullmqConfig.EventsConfig.DEFAULTS));
     }
 
@@ -166,6 +166,31 @@ class ConfigLoaderTest {
                 """);
         assertThat(e.line()).isEqualTo(5);
         assertThat(e.getMessage()).isEqualTo("'5 seconds' is not a duration; write it like 500ms, 5s, 1m or 1h");
+    }
+
+    @Test
+    void fullReadIntervalIsAtLeastTheIntervalAndDefaultsToHalfAMinuteOrTheInterval() throws Exception {
+        ConfigException e = error("""
+                redis:
+                  main: { url: "redis://127.0.0.1:6379" }
+                bullmq:
+                  - redis: main
+                    interval: 10s
+                    full_read_interval: 5s
+                """);
+        assertThat(e.describe()).endsWith("vigil.yml:6: bullmq[0].full_read_interval: must not be shorter than the interval (10s)");
+        VigilConfig c = load("""
+                redis:
+                  main: { url: "redis://127.0.0.1:6379" }
+                bullmq:
+                  - redis: main
+                    interval: 2m
+                  - redis: main
+                    prefix: other
+                    full_read_interval: 1m
+                """, Map.of());
+        assertThat(c.bullmq().get(0).fullReadInterval()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.bullmq().get(1).fullReadInterval()).isEqualTo(Duration.ofMinutes(1));
     }
 
     @Test

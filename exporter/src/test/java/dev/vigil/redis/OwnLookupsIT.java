@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class OwnLookupsIT {
     private static TestRedis redis;
     private static RedisAsyncCommands<String, String> vigil;
+    private static io.lettuce.core.api.StatefulRedisConnection<String, String> connection;
 
     @BeforeAll
     static void start() {
@@ -32,6 +33,7 @@ class OwnLookupsIT {
         app.hset("hash", Map.of("timestamp", "1", "hits", "3"));
         app.hset("job-without-times", "name", "x");
         vigil = redis.connect().async();
+        connection = redis.connect();
     }
 
     @AfterAll
@@ -98,16 +100,63 @@ class OwnLookupsIT {
         assertThat(r[0]).containsExactly(0, 1);
     }
 
-    @Test
-    void existsCountsEachKey() {
-        OwnLookups counted = new OwnLookups("test");
+    /** Sends a batch on the test's connection and returns {hits, misses} as Redis saw them. */
+    private static long[] send(Batch batch) {
         long hits = redis.info("keyspace_hits");
         long misses = redis.info("keyspace_misses");
-        var reply = vigil.exists("string", "nope", "list", "string");
-        reply.toCompletableFuture().join();
-        counted.countExists(reply, 4);
-        assertThat(redis.info("keyspace_hits") - hits).isEqualTo(3).isEqualTo(counted.hits());
-        assertThat(redis.info("keyspace_misses") - misses).isEqualTo(1).isEqualTo(counted.misses());
+        connection.dispatch(batch.commands());
+        batch.settled().join();
+        return new long[] {redis.info("keyspace_hits") - hits, redis.info("keyspace_misses") - misses};
+    }
+
+    @Test
+    void existsCountsItsKey() {
+        Batch batch = new Batch();
+        var found = batch.exists("string");
+        var missing = batch.exists("nope");
+        long[] seen = send(batch);
+        OwnLookups counted = new OwnLookups("test");
+        counted.countExists(found);
+        counted.countExists(missing);
+        assertThat(seen).containsExactly(1, 1);
+        assertThat(new long[] {counted.hits(), counted.misses()}).containsExactly(1, 1);
+    }
+
+    @Test
+    void oneXreadOfSeveralStreamsLooksEachUpTwiceAndXinfoOnce() {
+        redis.sync().xadd("stream", "event", "added");
+        Batch batch = new Batch();
+        var info = batch.xinfoStream("stream");
+        var noInfo = batch.xinfoStream("no-stream");
+        var read = batch.xread(10, java.util.List.of("stream", "no-stream", "other-no-stream"), java.util.List.of("0-0", "0-0", "0-0"));
+        long[] seen = send(batch);
+        OwnLookups counted = new OwnLookups("test");
+        counted.countStreamInfo(info);
+        counted.countStreamInfo(noInfo);
+        assertThat(read.value()).hasSize(1);
+        counted.countStreamRead(true);
+        counted.countStreamRead(false);
+        counted.countStreamRead(false);
+        assertThat(seen).containsExactly(1 + 2, 1 + 2 * 2);
+        assertThat(new long[] {counted.hits(), counted.misses()}).containsExactly(1 + 2, 1 + 2 * 2);
+    }
+
+    @Test
+    void batchRepliesAreCountedByTheSameRules() {
+        Batch batch = new Batch();
+        var len = batch.llen("list");
+        var wrongType = batch.zcard("string");
+        var noHash = batch.hgetall("nope");
+        var job = batch.hmget("hash", "timestamp", "delay");
+        long[] seen = send(batch);
+        OwnLookups counted = new OwnLookups("test");
+        counted.count(len, OwnLookups.Reply.LENGTH);
+        counted.count(wrongType, OwnLookups.Reply.LENGTH);
+        counted.count(noHash, OwnLookups.Reply.ELEMENTS);
+        counted.count(job, OwnLookups.Reply.FIELDS);
+        assertThat(wrongType.wrongType()).isTrue();
+        assertThat(seen).containsExactly(3, 1);
+        assertThat(new long[] {counted.hits(), counted.misses()}).containsExactly(3, 1);
     }
 
     @Test

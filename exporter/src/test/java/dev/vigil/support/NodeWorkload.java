@@ -18,10 +18,12 @@ import java.util.concurrent.TimeUnit;
 public final class NodeWorkload implements AutoCloseable {
     private final Process process;
     private final JsonObject report;
+    private final BufferedReader out;
 
-    private NodeWorkload(Process process, JsonObject report) {
+    private NodeWorkload(Process process, JsonObject report, BufferedReader out) {
         this.process = process;
         this.report = report;
+        this.out = out;
     }
 
     /** Node and the locked npm packages, or a loud skip (a failure in CI). */
@@ -45,7 +47,7 @@ public final class NodeWorkload implements AutoCloseable {
                 p.destroyForcibly();
                 throw new IllegalStateException(script + " did not report READY (exit " + waitExit(p) + "), printed: " + json);
             }
-            return new NodeWorkload(p, new JsonObject(json));
+            return new NodeWorkload(p, new JsonObject(json), out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -53,6 +55,21 @@ public final class NodeWorkload implements AutoCloseable {
 
     public JsonObject report() {
         return report;
+    }
+
+    /** Sends one line to a script that answers each with one JSON line (churn.mjs), and returns the answer. */
+    public JsonObject ask(String line) {
+        try {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            String answer = out.readLine();
+            if (answer == null) {
+                throw new IllegalStateException("workload exited (status " + waitExit(process) + ") instead of answering " + line);
+            }
+            return new JsonObject(answer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static int waitExit(Process p) {

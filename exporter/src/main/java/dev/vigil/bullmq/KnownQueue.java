@@ -1,0 +1,196 @@
+package dev.vigil.bullmq;
+
+import dev.vigil.redis.Batch;
+import dev.vigil.redis.OwnLookups;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The last state read of one queue, kept between polls so that a queue whose events stream shows no change
+ * is not read again: its counts and pause flag stand, and its oldest-waiting age keeps growing from the
+ * cached ready-at times of the jobs next in line.
+ */
+final class KnownQueue {
+    /** BullMQ 5 could leave a marker ("0:<ts>") at the tail of wait/paused; getCounts does not count it. */
+    private static final String MARKER = "0:";
+    /** A job next in line whose hash had no timestamp (gone, or not a job): it adds no age. */
+    static final long NO_TIME = Long.MIN_VALUE;
+    private static final JobState[] STATES = JobState.values();
+
+    final QueueRef queue;
+    final long[] counts = new long[STATES.length];
+    boolean paused;
+    boolean present;
+    /** The meta hash existed at the last read: BullMQ, whose pause flag is in it, so no Bull 3 keys to look up. */
+    private boolean hasMeta;
+    private List<String> nextInLine = List.of();
+    private long[] readyAtMs = new long[0];
+
+    // The replies of the read in flight, if any.
+    private final List<Batch.Reply<Long>> countReplies = new ArrayList<>(STATES.length);
+    private Batch.Reply<Map<String, String>> meta;
+    private Batch.Reply<Long> id;
+    private Batch.Reply<Long> legacyPaused;
+    private Batch.Reply<List<String>> waitTail;
+    private Batch.Reply<List<String>> pausedTail;
+    private Batch.Reply<List<String>> prioritizedHead;
+    private final List<Batch.Reply<List<String>>> jobTimes = new ArrayList<>();
+
+    KnownQueue(QueueRef queue) {
+        this.queue = queue;
+    }
+
+    /** Queues the reads of this queue's state: 12 commands for BullMQ, 14 for a queue without a meta hash. */
+    void request(Batch batch) {
+        countReplies.clear();
+        for (JobState s : STATES) {
+            String key = queue.key(s.keySuffix);
+            countReplies.add(s.list ? batch.llen(key) : batch.zcard(key));
+        }
+        // The whole (small) meta hash rather than HEXISTS of 'paused': only an empty reply tells exactly that
+        // the hash is missing, which both the queue's presence and vigil_redis_own_lookups_total need.
+        meta = batch.hgetall(queue.key("meta"));
+        if (hasMeta) {
+            id = null;
+            legacyPaused = null;
+        } else {
+            id = batch.exists(queue.key("id"));
+            legacyPaused = batch.exists(queue.key("meta-paused")); // Bull 3 marks a paused queue with this key
+        }
+        waitTail = batch.lrange(queue.key("wait"), -2, -1);
+        pausedTail = batch.lrange(queue.key("paused"), -2, -1);
+        // The next prioritized job to run: the oldest of the highest priority (score = priority << 32 | counter).
+        prioritizedHead = batch.zrange(queue.key("prioritized"), 0, 0);
+    }
+
+    /** Each read above looks up its keys once; see OwnLookups for how a reply tells hit from miss. */
+    void countLookups(OwnLookups lookups) {
+        countReplies.forEach(r -> lookups.count(r, OwnLookups.Reply.LENGTH));
+        lookups.count(meta, OwnLookups.Reply.ELEMENTS);
+        if (id != null) {
+            lookups.countExists(id);
+            lookups.countExists(legacyPaused);
+        }
+        lookups.count(waitTail, OwnLookups.Reply.ELEMENTS);
+        lookups.count(pausedTail, OwnLookups.Reply.ELEMENTS);
+        lookups.count(prioritizedHead, OwnLookups.Reply.ELEMENTS);
+    }
+
+    /** The error Redis gave for one of this read's keys (e.g. WRONGTYPE: a key not BullMQ's), else null. */
+    String refusal() {
+        for (Batch.Reply<?> r : countReplies) {
+            if (r.refused()) {
+                return r.getError();
+            }
+        }
+        for (Batch.Reply<?> r : new Batch.Reply<?>[] {meta, id, legacyPaused, waitTail, pausedTail, prioritizedHead}) {
+            if (r != null && r.refused()) {
+                return r.getError();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Takes in the settled read and queues, on {@code jobTimesBatch}, the HMGET of each job next in line whose
+     * ready-at time is not known yet (all of them when {@code rereadTimes}).
+     *
+     * @param keepMissing report the queue even when it has no keys at all (explicitly listed queues)
+     */
+    void apply(boolean keepMissing, boolean rereadTimes, Batch jobTimesBatch) {
+        Map<String, String> metaFields = meta.value();
+        boolean anyJobs = false;
+        for (int i = 0; i < STATES.length; i++) {
+            counts[i] = countReplies.get(i).value();
+            anyJobs |= counts[i] > 0;
+        }
+        hasMeta = !metaFields.isEmpty();
+        boolean idExists = id != null && id.value() > 0;
+        present = keepMissing || hasMeta || idExists || anyJobs;
+        List<String> candidates = new ArrayList<>(3);
+        counts[JobState.WAITING.ordinal()] = withoutMarker(counts[JobState.WAITING.ordinal()], waitTail.value(), candidates);
+        counts[JobState.PAUSED.ordinal()] = withoutMarker(counts[JobState.PAUSED.ordinal()], pausedTail.value(), candidates);
+        candidates.addAll(prioritizedHead.value());
+        paused = metaFields.containsKey("paused") || (legacyPaused != null && legacyPaused.value() > 0);
+        long[] times = new long[candidates.size()];
+        jobTimes.clear();
+        for (int i = 0; i < candidates.size(); i++) {
+            int before = rereadTimes ? -1 : nextInLine.indexOf(candidates.get(i));
+            times[i] = before < 0 ? NO_TIME : readyAtMs[before];
+            jobTimes.add(times[i] == NO_TIME ? jobTimesBatch.hmget(queue.jobKey(candidates.get(i)), "timestamp", "delay") : null);
+        }
+        nextInLine = candidates;
+        readyAtMs = times;
+        clearReplies();
+    }
+
+    /** Takes in the settled HMGETs of the jobs next in line. */
+    void applyJobTimes(OwnLookups lookups) {
+        for (int i = 0; i < jobTimes.size(); i++) {
+            Batch.Reply<List<String>> r = jobTimes.get(i);
+            if (r != null) {
+                lookups.count(r, OwnLookups.Reply.FIELDS);
+                readyAtMs[i] = readyAt(r);
+            }
+        }
+        jobTimes.clear();
+    }
+
+    /**
+     * Age on Redis' clock of the job next in line that has waited longest, from when it became ready to run
+     * (created plus delay); 0 when none waits.
+     */
+    double oldestWaitingAgeSeconds(long nowMs) {
+        double oldest = 0;
+        for (long readyAt : readyAtMs) {
+            if (readyAt != NO_TIME) {
+                oldest = Math.max(oldest, (nowMs - readyAt) / 1000.0);
+            }
+        }
+        return oldest;
+    }
+
+    long count(JobState state) {
+        return counts[state.ordinal()];
+    }
+
+    private void clearReplies() {
+        countReplies.clear();
+        meta = null;
+        id = null;
+        legacyPaused = null;
+        waitTail = null;
+        pausedTail = null;
+        prioritizedHead = null;
+    }
+
+    /** Applies getCounts' marker rule and picks the job id next in line, if any. */
+    private static long withoutMarker(long count, List<String> tail, List<String> candidates) {
+        if (tail.isEmpty()) {
+            return count;
+        }
+        String last = tail.get(tail.size() - 1);
+        if (last.startsWith(MARKER)) {
+            if (tail.size() == 2) {
+                candidates.add(tail.get(0));
+            }
+            return count > 1 ? count - 1 : 0;
+        }
+        candidates.add(last);
+        return count;
+    }
+
+    /** A job is ready to run at its creation time plus its delay; a key that is not a job hash has no time. */
+    private static long readyAt(Batch.Reply<List<String>> fields) {
+        if (fields.refused()) {
+            return NO_TIME;
+        }
+        Long timestamp = EventsTail.number(fields.get().get(0));
+        if (timestamp == null) {
+            return NO_TIME;
+        }
+        Long delay = EventsTail.number(fields.get().get(1));
+        return timestamp + (delay == null ? 0 : delay);
+    }
+}

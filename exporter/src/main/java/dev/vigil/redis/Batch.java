@@ -1,0 +1,196 @@
+package dev.vigil.redis;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.ArrayOutput;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.MapOutput;
+import io.lettuce.core.output.StreamReadOutput;
+import io.lettuce.core.output.ValueListOutput;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Commands handed to Lettuce in one call and answered into plain values, with one future for the whole
+ * batch instead of one per command: at thousands of queues the futures, their callbacks and the per-command
+ * flushes cost more client CPU than Redis spends answering (see docs/bullmq-polling.md). Each reply is read
+ * after the batch settled; a command Redis refused (e.g. WRONGTYPE) is a refused reply, not a failed batch,
+ * while a lost connection fails the batch.
+ */
+public final class Batch {
+    private static final StringCodec CODEC = StringCodec.UTF8;
+
+    private final List<RedisCommand<String, String, ?>> commands = new ArrayList<>();
+    private final CompletableFuture<Void> settled = new CompletableFuture<>();
+    private int pending;
+    private Throwable failure;
+
+    public Reply<Long> llen(String key) {
+        return add(CommandType.LLEN, new IntegerOutput<>(CODEC), key(key));
+    }
+
+    public Reply<Long> zcard(String key) {
+        return add(CommandType.ZCARD, new IntegerOutput<>(CODEC), key(key));
+    }
+
+    public Reply<Long> exists(String key) {
+        return add(CommandType.EXISTS, new IntegerOutput<>(CODEC), key(key));
+    }
+
+    public Reply<List<String>> lrange(String key, long start, long stop) {
+        return add(CommandType.LRANGE, new ValueListOutput<>(CODEC), key(key).add(start).add(stop));
+    }
+
+    public Reply<List<String>> zrange(String key, long start, long stop) {
+        return add(CommandType.ZRANGE, new ValueListOutput<>(CODEC), key(key).add(start).add(stop));
+    }
+
+    public Reply<Map<String, String>> hgetall(String key) {
+        return add(CommandType.HGETALL, new MapOutput<>(CODEC), key(key));
+    }
+
+    /** HMGET: the values in the order asked, null for a field the hash lacks. */
+    public Reply<List<String>> hmget(String key, String... fields) {
+        CommandArgs<String, String> args = key(key);
+        for (String f : fields) {
+            args.add(f);
+        }
+        return add(CommandType.HMGET, new ValueListOutput<>(CODEC), args);
+    }
+
+    public Reply<List<Object>> xinfoStream(String key) {
+        return add(CommandType.XINFO, new ArrayOutput<>(CODEC), new CommandArgs<>(CODEC).add("STREAM").addKey(key));
+    }
+
+    /**
+     * One non-blocking XREAD of several streams, each from its own id; on a Cluster all keys must hash to one
+     * slot. The reply holds only the streams that had entries, each entry naming its stream.
+     */
+    public Reply<List<StreamMessage<String, String>>> xread(long count, List<String> keys, List<String> fromIds) {
+        CommandArgs<String, String> args = new CommandArgs<>(CODEC).add("COUNT").add(count).add("STREAMS");
+        for (String k : keys) {
+            args.addKey(k);
+        }
+        for (String id : fromIds) {
+            args.add(id);
+        }
+        return add(CommandType.XREAD, new StreamReadOutput<>(CODEC), args);
+    }
+
+    public Reply<List<String>> time() {
+        return add(CommandType.TIME, new ValueListOutput<>(CODEC), new CommandArgs<>(CODEC));
+    }
+
+    public boolean isEmpty() {
+        return commands.isEmpty();
+    }
+
+    public int size() {
+        return commands.size();
+    }
+
+    List<RedisCommand<String, String, ?>> commands() {
+        return commands;
+    }
+
+    /** Completes when every reply has arrived, or exceptionally with the first command that got none. */
+    CompletableFuture<Void> settled() {
+        synchronized (this) {
+            if (pending == 0 && !settled.isDone()) {
+                settled.complete(null);
+            }
+        }
+        return settled;
+    }
+
+    private static CommandArgs<String, String> key(String key) {
+        return new CommandArgs<>(CODEC).addKey(key);
+    }
+
+    private <T> Reply<T> add(CommandType type, CommandOutput<String, String, T> output, CommandArgs<String, String> args) {
+        Reply<T> r = new Reply<>(this, type, output, args);
+        commands.add(r);
+        synchronized (this) {
+            pending++;
+        }
+        return r;
+    }
+
+    private synchronized void done(Throwable error) {
+        if (error != null && failure == null) {
+            failure = error;
+        }
+        if (--pending == 0) {
+            if (failure == null) {
+                settled.complete(null);
+            } else {
+                settled.completeExceptionally(failure);
+            }
+        }
+    }
+
+    /** One command of a batch and, once the batch settled, its reply. */
+    public static final class Reply<T> extends Command<String, String, T> {
+        private final Batch batch;
+        private boolean done;
+
+        private Reply(Batch batch, CommandType type, CommandOutput<String, String, T> output, CommandArgs<String, String> args) {
+            super(type, output, args);
+            this.batch = batch;
+        }
+
+        /** The reply; a command Redis refused throws the error Redis gave, as Lettuce's futures do. */
+        public T value() {
+            if (refused()) {
+                throw new RedisCommandExecutionException(getError());
+            }
+            return get();
+        }
+
+        /** Redis answered with an error (WRONGTYPE, no such key for XINFO, ...). */
+        public boolean refused() {
+            return getError() != null;
+        }
+
+        public boolean wrongType() {
+            return refused() && getError().startsWith("WRONGTYPE");
+        }
+
+        @Override
+        public void complete() {
+            super.complete();
+            settle(null);
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable error) {
+            boolean changed = super.completeExceptionally(error);
+            settle(error);
+            return changed;
+        }
+
+        @Override
+        public void cancel() {
+            super.cancel();
+            settle(new java.util.concurrent.CancellationException("command cancelled: " + getType()));
+        }
+
+        private void settle(Throwable error) {
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+                done = true;
+            }
+            batch.done(error);
+        }
+    }
+}
