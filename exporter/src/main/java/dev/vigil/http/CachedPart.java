@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
 
 /**
  * A part of /metrics whose collector returns the same {@link MetricSnapshots} instance until something changed
@@ -23,40 +24,57 @@ final class CachedPart {
         this.collector = collector;
     }
 
-    /** This part's body as of now, in the format asked for and gzip-compressed or not; never the OpenMetrics end. */
-    Future<Buffer> body(Vertx vertx, Exposition format, boolean gzip) {
+    /** This part's body as of now in the format asked for; never the OpenMetrics end. */
+    Future<Buffer> plain(Vertx vertx, Exposition format) {
+        return renditions().plain(vertx, format);
+    }
+
+    /** The same, compressed as a part of a {@link GzipMember}. */
+    Future<GzipMember.Part> gzipped(Vertx vertx, Exposition format) {
+        return renditions().gzipped(vertx, format);
+    }
+
+    private Renditions renditions() {
         MetricSnapshots now = collector.collect();
         Renditions seen = current.get();
         if (seen == null || seen.snapshots != now) {
             Renditions fresh = new Renditions(now);
             seen = current.compareAndSet(seen, fresh) ? fresh : current.get();
         }
-        return seen.body(vertx, format, gzip);
+        return seen;
     }
 
-    /** The bodies rendered from one snapshot, by format and encoding. */
+    /** The bodies rendered from one snapshot, by format, plain and compressed. */
     private static final class Renditions {
         private final MetricSnapshots snapshots;
-        private final AtomicReferenceArray<Future<Buffer>> bodies = new AtomicReferenceArray<>(Exposition.values().length * 2);
+        private final AtomicReferenceArray<Future<Buffer>> plain = new AtomicReferenceArray<>(Exposition.values().length);
+        private final AtomicReferenceArray<Future<GzipMember.Part>> gzipped = new AtomicReferenceArray<>(Exposition.values().length);
 
         Renditions(MetricSnapshots snapshots) {
             this.snapshots = snapshots;
         }
 
-        Future<Buffer> body(Vertx vertx, Exposition format, boolean gzip) {
-            int slot = format.ordinal() * 2 + (gzip ? 1 : 0);
-            Future<Buffer> rendered = bodies.get(slot);
-            if (rendered != null) {
-                return rendered;
+        Future<Buffer> plain(Vertx vertx, Exposition format) {
+            return once(plain, format, () -> vertx.executeBlocking(() -> Buffer.buffer(format.render(snapshots, false)), false));
+        }
+
+        Future<GzipMember.Part> gzipped(Vertx vertx, Exposition format) {
+            return once(gzipped, format, () -> plain(vertx, format)
+                    .compose(body -> vertx.executeBlocking(() -> GzipMember.compress(body.getBytes()), false)));
+        }
+
+        /** The slot's future, started by the first caller only. */
+        private static <T> Future<T> once(AtomicReferenceArray<Future<T>> slots, Exposition format, Supplier<Future<T>> make) {
+            int slot = format.ordinal();
+            Future<T> made = slots.get(slot);
+            if (made != null) {
+                return made;
             }
-            Promise<Buffer> promise = Promise.promise();
-            if (!bodies.compareAndSet(slot, null, promise.future())) {
-                return bodies.get(slot);
+            Promise<T> promise = Promise.promise();
+            if (!slots.compareAndSet(slot, null, promise.future())) {
+                return slots.get(slot);
             }
-            Future<Buffer> made = gzip
-                    ? body(vertx, format, false).compose(plain -> vertx.executeBlocking(() -> Buffer.buffer(Exposition.gzip(plain.getBytes())), false))
-                    : vertx.executeBlocking(() -> Buffer.buffer(format.render(snapshots, false)), false);
-            made.onComplete(promise);
+            make.get().onComplete(promise);
             return promise.future();
         }
     }

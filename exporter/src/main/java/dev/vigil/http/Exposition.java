@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * The formats /metrics speaks, rendered by the Prometheus client's writers. Each renders a body in parts that
@@ -59,19 +58,5 @@ enum Exposition {
             throw new IllegalStateException("an OpenMetrics rendering that does not end with # EOF");
         }
         return Arrays.copyOf(body, end);
-    }
-
-    /**
-     * One gzip member. Members concatenate into one valid gzip stream (RFC 1952, section 2.2), which Prometheus'
-     * reader and every common HTTP client decompress whole; so each part is compressed on its own.
-     */
-    static byte[] gzip(byte[] plain) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 6 + 64);
-        try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192)) {
-            gz.write(plain);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

@@ -29,29 +29,43 @@ final class MetricsHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         Exposition format = Exposition.negotiate(ctx.request().getHeader("Accept"));
-        boolean gzip = acceptsGzip(ctx.request().getHeader("Accept-Encoding"));
-        List<Future<Buffer>> parts = new ArrayList<>(cached.size());
-        for (CachedPart part : cached) {
-            parts.add(part.body(ctx.vertx(), format, gzip));
+        if (acceptsGzip(ctx.request().getHeader("Accept-Encoding"))) {
+            List<Future<GzipMember.Part>> parts = cached.stream().map(p -> p.gzipped(ctx.vertx(), format)).toList();
+            Future.all(parts).onComplete(ar -> {
+                if (ar.failed()) {
+                    ctx.fail(ar.cause());
+                    return;
+                }
+                List<GzipMember.Part> all = new ArrayList<>(parts.size() + 1);
+                parts.forEach(p -> all.add(p.result()));
+                all.add(GzipMember.compress(live(format)));
+                send(ctx.response(), format, "gzip", GzipMember.of(all));
+            });
+        } else {
+            List<Future<Buffer>> parts = cached.stream().map(p -> p.plain(ctx.vertx(), format)).toList();
+            Future.all(parts).onComplete(ar -> {
+                if (ar.failed()) {
+                    ctx.fail(ar.cause());
+                    return;
+                }
+                List<Buffer> body = new ArrayList<>(parts.size() + 1);
+                parts.forEach(p -> body.add(p.result()));
+                body.add(Buffer.buffer(live(format)));
+                // "identity" keeps the server's compressor off this response; Vert.x drops the header before sending.
+                send(ctx.response(), format, "identity", body);
+            });
         }
-        Future.all(parts).onComplete(ar -> {
-            if (ar.failed()) {
-                ctx.fail(ar.cause());
-                return;
-            }
-            byte[] live = format.render(meters.scrape(), true);
-            List<Buffer> body = new ArrayList<>(parts.size() + 1);
-            parts.forEach(p -> body.add(p.result()));
-            body.add(Buffer.buffer(gzip ? Exposition.gzip(live) : live));
-            send(ctx.response(), format, gzip, body);
-        });
     }
 
-    private static void send(HttpServerResponse response, Exposition format, boolean gzip, List<Buffer> body) {
+    /** Micrometer's meters, rendered now, ending the body. */
+    private byte[] live(Exposition format) {
+        return format.render(meters.scrape(), true);
+    }
+
+    private static void send(HttpServerResponse response, Exposition format, String encoding, List<Buffer> body) {
         long length = body.stream().mapToLong(Buffer::length).sum();
-        // "identity" keeps the server's compressor off this response; Vert.x drops the header before sending.
         response.putHeader("Content-Type", format.contentType())
-                .putHeader("Content-Encoding", gzip ? "gzip" : "identity")
+                .putHeader("Content-Encoding", encoding)
                 .putHeader("Content-Length", Long.toString(length));
         body.forEach(response::write);
         response.end();
