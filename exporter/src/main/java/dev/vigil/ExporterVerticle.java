@@ -27,6 +27,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -60,7 +61,10 @@ public final class ExporterVerticle extends VerticleBase {
     private Optional<LlmSpend> llm = Optional.empty();
     private PollEngine engine;
     private PrometheusMeterRegistry meters;
+    /** Micrometer's meters only: JVM, process and Vigil's own. */
     private PrometheusRegistry prometheusRegistry;
+    /** The sources' and the LLM ledger's families, which change once per poll or push. */
+    private final List<MultiCollector> changing = new ArrayList<>();
     private HttpServer server;
 
     /** @param env the process environment, for the standard OTEL_* variables */
@@ -98,8 +102,8 @@ public final class ExporterVerticle extends VerticleBase {
         redis.values().forEach(e -> e.ownLookups().bindTo(meters));
         llm = config.llm().map(c -> new LlmSpend(c, config.server(), vertx, redis, Clock.systemUTC()));
         engine = new PollEngine(vertx, sources(), meters, tracing, new Random());
-        prometheusRegistry.register(new SourceCollector(engine, version));
-        llm.ifPresent(l -> prometheusRegistry.register(l.collector()));
+        changing.add(new SourceCollector(engine, version));
+        llm.ifPresent(l -> changing.add(l.collector()));
     }
 
     private Future<HttpServer> listen() {
@@ -108,7 +112,7 @@ public final class ExporterVerticle extends VerticleBase {
                 .setPort(config.server().port())
                 .setCompressionSupported(true);
         return vertx.createHttpServer(options)
-                .requestHandler(HttpApi.router(vertx, engine, prometheusRegistry, version, tracing, router -> llm.ifPresent(l -> l.mount(router))))
+                .requestHandler(HttpApi.router(vertx, engine, changing, prometheusRegistry, version, tracing, router -> llm.ifPresent(l -> l.mount(router))))
                 .listen()
                 .onSuccess(s -> {
                     server = s;

@@ -3,9 +3,11 @@ package dev.vigil.http;
 import dev.vigil.poll.PollEngine;
 import dev.vigil.trace.HttpServerSpans;
 import dev.vigil.trace.Tracing;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -14,15 +16,20 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    /** @param apiRoutes adds the {@code /api/...} routes of the configured features (the llm push endpoint) */
-    public static Router router(Vertx vertx, PollEngine engine, PrometheusRegistry registry, String version, Tracing tracing,
-                                Consumer<Router> apiRoutes) {
+    /**
+     * @param changing collectors that return the same snapshots until something changed (the sources' polls, the
+     *                 LLM ledger): /metrics renders each once per change
+     * @param meters   the Micrometer registry, rendered for every scrape
+     * @param apiRoutes adds the {@code /api/...} routes of the configured features (the llm push endpoint)
+     */
+    public static Router router(Vertx vertx, PollEngine engine, List<MultiCollector> changing, PrometheusRegistry meters,
+                                String version, Tracing tracing, Consumer<Router> apiRoutes) {
         Router router = Router.router(vertx);
         if (tracing.enabled()) {
             router.route().handler(new HttpServerSpans(tracing));
         }
         apiRoutes.accept(router);
-        router.get("/metrics").handler(new MetricsHandler(registry));
+        router.get("/metrics").handler(new MetricsHandler(changing.stream().map(CachedPart::new).toList(), meters));
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("ok\n"));
         router.get("/readyz").handler(ctx -> {
             String waiting = engine.sources().stream()

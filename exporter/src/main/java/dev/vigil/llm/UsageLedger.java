@@ -47,6 +47,8 @@ public final class UsageLedger {
     /** provider, model. */
     final Map<List<String>, long[]> unpriced = new HashMap<>();
     private final Set<String> unpricedLogged = new HashSet<>();
+    /** Batches recorded so far: with the calendar day, tells the scrape whether the families changed. */
+    private long batches;
 
     /** Cumulative tokens and dollars of one label set; {@code priced} once any of its usage had a price. */
     static final class Usage {
@@ -96,6 +98,7 @@ public final class UsageLedger {
 
     /** Adds pushed events; the caller's sampled trace, if any, becomes the exemplar of what they moved. */
     public synchronized void record(List<UsageEvent> events, Optional<TraceParent> trace) {
+        batches++;
         for (UsageEvent e : events) {
             recordOne(e, trace);
         }
@@ -157,6 +160,18 @@ public final class UsageLedger {
         String shown = cut(model).replaceAll("\\p{Cntrl}", "?");
         LOG.warning("llm: model '" + shown + "' of provider " + provider + " has no price: its tokens are counted"
                 + " (llm_unpriced_tokens_total) but no dollars; add it to the file named by llm.prices_file");
+    }
+
+    /**
+     * What the families depend on besides the recorded batches' content: equal versions give equal families. The
+     * day is in it because the day's and month's spend start again at midnight with nothing recorded.
+     */
+    public synchronized Version version() {
+        return new Version(batches, spend.dayEnd());
+    }
+
+    /** @see #version() */
+    public record Version(long batches, java.time.Instant dayEnd) {
     }
 
     /** The families as they stand now, immutable, for the scrape. */

@@ -1,6 +1,5 @@
 package dev.vigil.poll;
 
-import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Exemplar;
@@ -11,6 +10,7 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPoin
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.NativeHistogramBuckets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +25,7 @@ public final class FamilyBuilder {
     private final String name;
     private final String help;
     private final String[] labelNames;
+    private final LabelSets labelSets;
     private final List<Object> points = new ArrayList<>();
 
     private FamilyBuilder(Type type, String name, String help, String[] labelNames) {
@@ -32,6 +33,7 @@ public final class FamilyBuilder {
         this.name = name;
         this.help = help;
         this.labelNames = labelNames.clone();
+        this.labelSets = LabelSets.of(labelNames);
     }
 
     /** A gauge; {@code name} is the full exposition name, e.g. {@code bullmq_job_count}. */
@@ -75,6 +77,7 @@ public final class FamilyBuilder {
         return this;
     }
 
+    /** Adds one histogram, with both its classic and its native buckets: each exposition format takes what it can carry. */
     public FamilyBuilder add(Histogram.Snapshot histogram, String... labelValues) {
         return add(histogram, labels(labelValues));
     }
@@ -83,8 +86,9 @@ public final class FamilyBuilder {
         if (type != Type.HISTOGRAM) {
             throw new IllegalStateException(name + " is not a histogram");
         }
-        ClassicHistogramBuckets buckets = ClassicHistogramBuckets.of(histogram.upperBounds(), histogram.bucketCounts());
-        points.add(new HistogramDataPointSnapshot(buckets, histogram.sum(), labels, histogram.exemplars(), 0));
+        points.add(new HistogramDataPointSnapshot(histogram.classic(), Histogram.NATIVE_SCHEMA, histogram.zeroCount(),
+                Histogram.NATIVE_ZERO_THRESHOLD, histogram.nativeBuckets(), NativeHistogramBuckets.EMPTY, histogram.sum(),
+                labels, histogram.exemplars(), 0));
         return this;
     }
 
@@ -92,13 +96,7 @@ public final class FamilyBuilder {
         if (labelValues.length != labelNames.length) {
             throw new IllegalArgumentException(name + " takes labels " + List.of(labelNames) + ", got " + List.of(labelValues));
         }
-        Labels labels = Labels.EMPTY;
-        for (int i = 0; i < labelNames.length; i++) {
-            if (!labelValues[i].isEmpty()) {
-                labels = labels.add(labelNames[i], labelValues[i]);
-            }
-        }
-        return labels;
+        return labelSets.labels(labelValues);
     }
 
     @SuppressWarnings("unchecked")

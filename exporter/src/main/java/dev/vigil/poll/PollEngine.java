@@ -3,11 +3,12 @@ package dev.vigil.poll;
 import dev.vigil.config.Redaction;
 import dev.vigil.trace.Tracing;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Scope;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.TimeWindowMax;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -30,10 +31,10 @@ public final class PollEngine {
     private static final Logger LOG = Logger.getLogger(PollEngine.class.getName());
     /** Jitter spreads sources that share an interval, so they do not hit Redis in the same millisecond. */
     private static final Duration MAX_JITTER = Duration.ofSeconds(1);
-    private static final Duration[] POLL_BUCKETS = {
-        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
+    static final double[] POLL_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+    /** The window of the {@code _max} gauge: the longest poll of the last one to three minutes, as Micrometer's timers keep it. */
+    private static final long MAX_WINDOW_MS = Duration.ofMinutes(1).toMillis();
+    private static final int MAX_WINDOW_BUFFERS = 3;
 
     private final Vertx vertx;
     private final Tracing tracing;
@@ -86,7 +87,9 @@ public final class PollEngine {
 
     private final class Scheduled {
         private final Source source;
-        private final Timer duration;
+        /** Poll durations, published in each new state (a histogram with native buckets, which Micrometer has not). */
+        private final Histogram duration = new Histogram(POLL_BUCKETS);
+        private final TimeWindowMax longest = new TimeWindowMax(io.micrometer.core.instrument.Clock.SYSTEM, MAX_WINDOW_MS, MAX_WINDOW_BUFFERS);
         private final Map<PollErrorReason, Counter> errors = new EnumMap<>(PollErrorReason.class);
         private volatile SourceState state = SourceState.initial();
         private long timerId;
@@ -105,9 +108,9 @@ public final class PollEngine {
             Gauge.builder("vigil.source.poll.interval", source, s -> s.interval().toMillis() / 1000.0)
                     .description("Configured time between polls of the source")
                     .baseUnit("seconds").tag("source", name).register(registry);
-            duration = Timer.builder("vigil.source.poll.duration")
-                    .description("Time each poll of the source took, successful or not")
-                    .tag("source", name).serviceLevelObjectives(POLL_BUCKETS).register(registry);
+            Gauge.builder("vigil.source.poll.duration.seconds.max", longest, m -> m.poll(TimeUnit.SECONDS))
+                    .description("The longest poll of the source in the last few minutes")
+                    .tag("source", name).register(registry);
             for (PollErrorReason reason : PollErrorReason.values()) {
                 errors.put(reason, Counter.builder("vigil.source.poll.errors")
                         .description("Failed polls of the source, by reason")
@@ -163,7 +166,7 @@ public final class PollEngine {
             }
             double seconds = record(start, span);
             SourceState before = state;
-            state = state.succeeded(result, Instant.now(), seconds);
+            state = state.succeeded(result, Instant.now(), seconds, duration.snapshot());
             if (!before.polledOnce()) {
                 LOG.info("source " + source.name() + " is up: " + result.detail());
             } else if (!before.up()) {
@@ -177,18 +180,19 @@ public final class PollEngine {
             errors.get(reason).increment();
             String error = Redaction.redactUrl(message);
             SourceState before = state;
-            state = state.failed(error, Instant.now(), seconds, source.familiesWhenDown());
+            state = state.failed(error, Instant.now(), seconds, duration.snapshot(), source.familiesWhenDown());
             if (before.up() || !before.polledOnce()) {
                 LOG.warning("source " + source.name() + " is down (" + reason.label() + "): " + error);
             }
         }
 
-        /** Recorded with the poll's span current, so a sampled span becomes the bucket's exemplar. */
+        /** A sampled poll span becomes the bucket's exemplar. */
         private double record(long start, Span span) {
             long nanos = System.nanoTime() - start;
-            try (Scope ignored = span.makeCurrent()) {
-                duration.record(nanos, TimeUnit.NANOSECONDS);
-            }
+            SpanContext trace = span.getSpanContext();
+            boolean sampled = trace.isValid() && trace.isSampled();
+            duration.observeMicros(nanos / 1000, sampled ? trace.getTraceId() : null, sampled ? trace.getSpanId() : null);
+            longest.record(nanos, TimeUnit.NANOSECONDS);
             return nanos / 1e9;
         }
 

@@ -18,9 +18,10 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * Hands the last completed poll of every source to the Prometheus registry at scrape time. Families of
+ * Hands the last completed poll of every source, and each source's poll durations, to the scrape. Families of
  * the same name from several sources (two BullMQ prefixes) are merged into one family, as the exposition
- * format requires.
+ * format requires. Until some source publishes a new state, every call returns the same {@link MetricSnapshots}
+ * instance, so /metrics can keep what it rendered from it.
  */
 public final class SourceCollector implements MultiCollector {
     private static final Logger LOG = Logger.getLogger(SourceCollector.class.getName());
@@ -28,6 +29,22 @@ public final class SourceCollector implements MultiCollector {
     private final PollEngine engine;
     private final String version;
     private final Set<String> collisionsLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile Collected last = new Collected(List.of(), null);
+
+    /** The snapshots made from these source states (compared by identity: each poll publishes a new one). */
+    private record Collected(List<SourceState> states, MetricSnapshots snapshots) {
+        boolean from(List<SourceState> now) {
+            if (snapshots == null || now.size() != states.size()) {
+                return false;
+            }
+            for (int i = 0; i < now.size(); i++) {
+                if (now.get(i) != states.get(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 
     public SourceCollector(PollEngine engine, String version) {
         this.engine = engine;
@@ -36,17 +53,36 @@ public final class SourceCollector implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
+        List<PollEngine.SourceView> views = engine.sources();
+        List<SourceState> states = views.stream().map(PollEngine.SourceView::state).toList();
+        Collected seen = last;
+        if (seen.from(states)) {
+            return seen.snapshots();
+        }
+        MetricSnapshots snapshots = collect(views);
+        last = new Collected(states, snapshots);
+        return snapshots;
+    }
+
+    private MetricSnapshots collect(List<PollEngine.SourceView> views) {
         Map<String, List<MetricSnapshot>> byName = new LinkedHashMap<>();
         byName.computeIfAbsent("vigil_build", k -> new ArrayList<>()).add(InfoSnapshot.builder()
                 .name("vigil_build").help("Vigil's version; always 1")
                 .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(Labels.of("version", version)).build())
                 .build());
-        for (PollEngine.SourceView view : engine.sources()) {
+        FamilyBuilder durations = FamilyBuilder.histogram("vigil_source_poll_duration_seconds",
+                "Time each poll of the source took, successful or not", "source");
+        for (PollEngine.SourceView view : views) {
+            view.state().pollDurations().ifPresent(d -> durations.add(d, view.name()));
             view.state().result().ifPresent(result -> {
                 for (MetricSnapshot family : result.families()) {
                     byName.computeIfAbsent(family.getMetadata().getName(), k -> new ArrayList<>()).add(family);
                 }
             });
+        }
+        MetricSnapshot pollDurations = durations.build();
+        if (!pollDurations.getDataPoints().isEmpty()) {
+            byName.computeIfAbsent(pollDurations.getMetadata().getName(), k -> new ArrayList<>()).add(pollDurations);
         }
         MetricSnapshots.Builder out = MetricSnapshots.builder();
         for (List<MetricSnapshot> families : byName.values()) {

@@ -16,22 +16,23 @@ public record SourceState(
         Optional<Instant> lastPoll,
         double lastDurationSeconds,
         Optional<Instant> lastSuccess,
-        Optional<String> lastError) {
+        Optional<String> lastError,
+        Optional<Histogram.Snapshot> pollDurations) {
 
     public static SourceState initial() {
-        return new SourceState(false, false, Optional.empty(), Optional.empty(), 0, Optional.empty(), Optional.empty());
+        return new SourceState(false, false, Optional.empty(), Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
-    SourceState succeeded(PollResult r, Instant at, double seconds) {
-        return new SourceState(true, true, Optional.of(r), Optional.of(at), seconds, Optional.of(at), Optional.empty());
+    SourceState succeeded(PollResult r, Instant at, double seconds, Histogram.Snapshot durations) {
+        return new SourceState(true, true, Optional.of(r), Optional.of(at), seconds, Optional.of(at), Optional.empty(), Optional.of(durations));
     }
 
     /**
      * A failed poll drops the source's metrics: stale numbers from a source that is down would mislead. Only
      * what the source says about itself while down ({@link Source#familiesWhenDown()}) stays.
      */
-    SourceState failed(String error, Instant at, double seconds, List<MetricSnapshot> whenDown) {
+    SourceState failed(String error, Instant at, double seconds, Histogram.Snapshot durations, List<MetricSnapshot> whenDown) {
         Optional<PollResult> shown = whenDown.isEmpty() ? Optional.empty() : Optional.of(new PollResult(whenDown, ""));
-        return new SourceState(true, false, shown, Optional.of(at), seconds, lastSuccess, Optional.of(error));
+        return new SourceState(true, false, shown, Optional.of(at), seconds, lastSuccess, Optional.of(error), Optional.of(durations));
     }
 }

@@ -88,15 +88,15 @@ class PollEngineTest {
 
         await(() -> engine.sources().get(0).state().polledOnce());
         assertThat(engine.sources().get(0).state().up()).isFalse();
-        assertThat(values(collector.collect())).containsExactlyInAnyOrder("vigil_build", "thing_up=0.0");
+        assertThat(values(collector.collect())).containsExactlyInAnyOrder("vigil_build", "vigil_source_poll_duration_seconds", "thing_up=0.0");
 
         source.failing.set(false);
         await(() -> engine.sources().get(0).state().up());
-        assertThat(values(collector.collect())).containsExactlyInAnyOrder("vigil_build", "thing_up=1.0", "thing_items=7.0");
+        assertThat(values(collector.collect())).containsExactlyInAnyOrder("vigil_build", "vigil_source_poll_duration_seconds", "thing_up=1.0", "thing_items=7.0");
 
         source.hanging.set(true);
         await(() -> !engine.sources().get(0).state().up());
-        assertThat(values(collector.collect())).containsExactlyInAnyOrder("vigil_build", "thing_up=0.0");
+        assertThat(values(collector.collect())).containsExactlyInAnyOrder("vigil_build", "vigil_source_poll_duration_seconds", "thing_up=0.0");
     }
 
     @Test
@@ -110,7 +110,7 @@ class PollEngineTest {
         PollEngine engine = new PollEngine(vertx, List.of(silent), new SimpleMeterRegistry(), Tracing.off(), new Random(1));
         vertx.runOnContext(v -> engine.start());
         await(() -> engine.sources().get(0).state().polledOnce());
-        assertThat(values(new SourceCollector(engine, "test").collect())).containsExactlyInAnyOrder("vigil_build");
+        assertThat(values(new SourceCollector(engine, "test").collect())).containsExactlyInAnyOrder("vigil_build", "vigil_source_poll_duration_seconds");
         assertThat(engine.sources().get(0).state().result()).isEmpty();
     }
 

@@ -36,23 +36,28 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** What to start: scrape targets ({@code host:port}), rule files, intervals, an optional Alertmanager, exemplar storage. */
     public record Setup(List<String> targets, List<Path> ruleFiles, Duration scrapeInterval,
-                        Duration evaluationInterval, String alertmanager, boolean exemplarStorage) {
+                        Duration evaluationInterval, String alertmanager, boolean exemplarStorage, boolean nativeHistograms) {
         public static Setup scraping(String... targets) {
-            return new Setup(List.of(targets), List.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), null, false);
+            return new Setup(List.of(targets), List.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), null, false, false);
         }
 
         public Setup withRules(List<Path> files) {
-            return new Setup(targets, files, scrapeInterval, evaluationInterval, alertmanager, exemplarStorage);
+            return new Setup(targets, files, scrapeInterval, evaluationInterval, alertmanager, exemplarStorage, nativeHistograms);
         }
 
         /** {@code host:port} of an Alertmanager to send alerts to. */
         public Setup withAlertmanager(String hostPort) {
-            return new Setup(targets, ruleFiles, scrapeInterval, evaluationInterval, hostPort, exemplarStorage);
+            return new Setup(targets, ruleFiles, scrapeInterval, evaluationInterval, hostPort, exemplarStorage, nativeHistograms);
         }
 
         /** Keeps the exemplars of scraped series ({@code --enable-feature=exemplar-storage}), for {@link #exemplars}. */
         public Setup withExemplarStorage() {
-            return new Setup(targets, ruleFiles, scrapeInterval, evaluationInterval, alertmanager, true);
+            return new Setup(targets, ruleFiles, scrapeInterval, evaluationInterval, alertmanager, true, nativeHistograms);
+        }
+
+        /** Scrapes protobuf first and stores native histograms ({@code --enable-feature=native-histograms}). */
+        public Setup withNativeHistograms() {
+            return new Setup(targets, ruleFiles, scrapeInterval, evaluationInterval, alertmanager, exemplarStorage, true);
         }
     }
 
@@ -70,6 +75,9 @@ public final class PrometheusServer implements AutoCloseable {
                     "--query.lookback-delta=5m"));
             if (setup.exemplarStorage()) {
                 command.add("--enable-feature=exemplar-storage");
+            }
+            if (setup.nativeHistograms()) {
+                command.add("--enable-feature=native-histograms");
             }
             ServerProcess server = ServerProcess.start("prometheus", work, port, command);
             try {
