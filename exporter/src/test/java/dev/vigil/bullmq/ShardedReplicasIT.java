@@ -63,6 +63,9 @@ class ShardedReplicasIT {
                 bursts(redis);
                 prometheus.awaitQuery("bullmq_jobs_completed_total{queue=~\"" + String.join("|", BURSTS) + "\"} == 23", WAIT,
                         r -> r.size() == 2 * 2);
+                // The bursts' workers have gone; every replica must have polled since, or the counts differ by poll time.
+                prometheus.awaitQuery("bullmq_queue_workers{queue=~\"" + String.join("|", BURSTS) + "\"} == 0", WAIT,
+                        r -> r.size() == 2 * 2);
 
                 assertThat(prometheus.query("bullmq_jobs_completed_total{queue=~\"" + String.join("|", BURSTS) + "\"}"))
                         .as("every replica saw both bursts complete").hasSize(2 * 2)
@@ -107,18 +110,8 @@ class ShardedReplicasIT {
     }
 
     private static RunningExporter start(List<RunningExporter> running, TestRedis redis, String shardLine) {
-        RunningExporter vigil = RunningExporter.start("""
-                redis:
-                  main:
-                    url: %s
-                bullmq:
-                  - redis: main
-                    interval: 200ms
-                    timeout: 2s
-                    discovery_interval: 200ms
-                %scache:
-                  redis_info: [main]
-                """.formatted(redis.url(), shardLine));
+        RunningExporter vigil = RunningExporter.start(RunningExporter.bullmqConfig(redis.url(),
+                "    timeout: 2s\n    discovery_interval: 200ms\n" + shardLine) + "cache:\n  redis_info: [main]\n");
         running.add(vigil);
         return vigil;
     }
