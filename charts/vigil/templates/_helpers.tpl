@@ -59,6 +59,9 @@ each entry of `secrets`. Fails, naming the key, when a secret is written in plai
 {{- fail "config must be a mapping: the content of vigil.yml" -}}
 {{- end -}}
 {{- include "vigil.config.listen" (dict "config" $config "port" (int .Values.port)) -}}
+{{- if eq .Values.mode "sharded" -}}
+{{- include "vigil.config.shards" (dict "config" $config "replicas" .Values.sharded.replicas) -}}
+{{- end -}}
 {{- range $i, $secret := .Values.secrets -}}
 {{- include "vigil.config.secretFile" (dict "config" $config "secret" $secret "index" $i "mount" $.Values.secretsMountPath) -}}
 {{- end -}}
@@ -81,6 +84,28 @@ each entry of `secrets`. Fails, naming the key, when a secret is written in plai
 {{- $_ := set $server "listen" $wanted -}}
 {{- end -}}
 {{- $_ := set .config "server" $server -}}
+{{- end -}}
+
+{{/*
+Mode sharded: every bullmq entry reads shard ${POD_NAME}/<replicas>; Vigil takes the StatefulSet pod's
+ordinal from the end of its name, so one ConfigMap serves every pod.
+*/}}
+{{- define "vigil.config.shards" -}}
+{{- $bullmq := get .config "bullmq" -}}
+{{- if kindIs "map" $bullmq -}}
+{{- $bullmq = list $bullmq -}}
+{{- end -}}
+{{- if not $bullmq -}}
+{{- fail "mode sharded splits the BullMQ queues between pods, and config.bullmq is empty: add the bullmq entries to split" -}}
+{{- end -}}
+{{- $entries := list -}}
+{{- range $i, $entry := $bullmq -}}
+{{- if hasKey $entry "shard" -}}
+{{- fail (printf "config.bullmq.%d.shard is set by the chart in mode sharded (from each pod's name and sharded.replicas): leave it out" $i) -}}
+{{- end -}}
+{{- $entries = append $entries (set $entry "shard" (printf "${POD_NAME}/%d" (int $.replicas))) -}}
+{{- end -}}
+{{- $_ := set .config "bullmq" $entries -}}
 {{- end -}}
 
 {{/* Sets <key>_file for one entry of `secrets`, walking configKey through mappings and list indexes. */}}

@@ -1,6 +1,7 @@
 package dev.vigil;
 
 import dev.vigil.bullmq.BullmqSource;
+import dev.vigil.bullmq.ShardGauge;
 import dev.vigil.cache.AppCacheSource;
 import dev.vigil.cache.RedisInfoSource;
 import dev.vigil.config.BullmqConfig;
@@ -100,7 +101,8 @@ public final class ExporterVerticle extends VerticleBase {
                 tracing.enabled() ? new ExemplarSpans() : null);
         bindJvmMetrics();
         redis.values().forEach(e -> e.ownLookups().bindTo(meters));
-        llm = config.llm().map(c -> new LlmSpend(c, config.server(), vertx, redis, Clock.systemUTC()));
+        new ShardGauge(config.shard()).bindTo(meters);
+        llm = config.llm().filter(l -> config.shard().first()).map(c -> new LlmSpend(c, config.server(), vertx, redis, Clock.systemUTC()));
         engine = new PollEngine(vertx, sources(), meters, tracing, new Random());
         changing.add(new SourceCollector(engine, version));
         llm.ifPresent(l -> changing.add(l.collector()));
@@ -126,6 +128,9 @@ public final class ExporterVerticle extends VerticleBase {
         List<Source> sources = new ArrayList<>();
         for (BullmqConfig b : config.bullmq()) {
             sources.add(new BullmqSource(b, redis.get(b.redis()), vertx, tracing));
+        }
+        if (!config.shard().first()) {
+            return sources; // what is not split by queue is read once, by shard 0 (docs/sharding.md)
         }
         for (PostgresConfig p : config.postgres().values()) {
             sources.add(new PostgresSource(p, vertx, tracing));

@@ -29,6 +29,7 @@ public final class BullmqSource implements Source {
     private final BullmqConfig config;
     private final QueueDiscovery discovery;
     private final QueueWatch watch;
+    private final Shard shard;
     private final SourceConnection connection;
     private final SourceConnection discoveryConnection;
     // Polls never overlap, but each runs across Lettuce and Vert.x threads: volatile keeps them visible.
@@ -43,13 +44,14 @@ public final class BullmqSource implements Source {
         this.connection = new SourceConnection(redis, vertx);
         this.discoveryConnection = config.discovers() ? new SourceConnection(redis, vertx) : null;
         this.discovery = new QueueDiscovery(config.prefix());
+        this.shard = new Shard(config.shard());
         BullmqConfig.EventsConfig e = config.events();
         EventsTail events = e.enabled()
                 ? new EventsTail(config.prefix(), e.maxPerPoll(), e.maxTrackedJobs(), e.labelJobNames(), e.maxJobNames(), new JobSpans(tracing), redis.ownLookups())
                 : null;
         this.watch = new QueueWatch(config, new QueueStateReader(config.prefix(), redis.ownLookups()), events);
         if (!config.discovers()) {
-            queues = config.queues().stream().map(n -> new QueueRef(config.prefix(), n)).sorted().toList();
+            queues = config.queues().stream().map(n -> new QueueRef(config.prefix(), n)).filter(shard::owns).sorted().toList();
         }
     }
 
@@ -118,7 +120,7 @@ public final class BullmqSource implements Source {
                 discovering = null;
             }
             if (ar.succeeded()) {
-                started.complete(bounded(ar.result()));
+                started.complete(bounded(shard.select(ar.result())));
             } else {
                 // The next poll starts another; a poll that waited for this one fails with its reason.
                 started.completeExceptionally(ar.cause());

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * One BullMQ poll: a Redis connection, a key prefix, and either discovery of every queue under the
- * prefix or an explicit list of queue names.
+ * prefix or an explicit list of queue names, of which this replica reads its {@code shard}.
  */
 public record BullmqConfig(
         String name,
@@ -17,7 +17,8 @@ public record BullmqConfig(
         Duration fullReadInterval,
         int maxQueues,
         List<String> queues,
-        EventsConfig events) {
+        EventsConfig events,
+        ShardConfig shard) {
 
     public static final String DEFAULT_PREFIX = "bull";
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
@@ -55,7 +56,8 @@ public record BullmqConfig(
 
     public static BullmqConfig defaults(String redis) {
         return new BullmqConfig("bullmq/" + redis + "/" + DEFAULT_PREFIX, redis, DEFAULT_PREFIX,
-                DEFAULT_INTERVAL, defaultTimeout(DEFAULT_INTERVAL), DEFAULT_DISCOVERY_INTERVAL, DEFAULT_FULL_READ_INTERVAL, DEFAULT_MAX_QUEUES, List.of(), EventsConfig.DEFAULTS);
+                DEFAULT_INTERVAL, defaultTimeout(DEFAULT_INTERVAL), DEFAULT_DISCOVERY_INTERVAL, DEFAULT_FULL_READ_INTERVAL, DEFAULT_MAX_QUEUES, List.of(), EventsConfig.DEFAULTS,
+                ShardConfig.WHOLE);
     }
 
     /** A poll may take up to its interval, but no more than ten seconds unless told otherwise. */
@@ -86,7 +88,8 @@ public record BullmqConfig(
                 section.integer("max_tracked_jobs", d.maxTrackedJobs(), 0, 10_000_000),
                 section.bool("label_job_names", d.labelJobNames()),
                 section.integer("max_job_names", d.maxJobNames(), 1, 10_000));
+        ShardConfig shard = ShardConfig.read(section, "shard");
         section.finish();
-        return new BullmqConfig(name, redis, prefix, interval, timeout, discovery, fullRead, maxQueues, queues, events);
+        return new BullmqConfig(name, redis, prefix, interval, timeout, discovery, fullRead, maxQueues, queues, events, shard);
     }
 }

@@ -54,6 +54,7 @@ public final class ConfigLoader {
             if (!names.add(b.name())) {
                 throw section.error("name", "source name '" + b.name() + "' is used twice; give each entry its own name:");
             }
+            requireOneShard(section, b, bullmq);
             bullmq.add(b);
         }
         CacheConfig cache = root.section("cache").isPresent() ? CacheConfig.read(root.section("cache").get(), redis.keySet()) : CacheConfig.NONE;
@@ -69,6 +70,19 @@ public final class ConfigLoader {
                 : TracingConfig.OFF;
         root.finish();
         return new VigilConfig(file, server, redis, bullmq, postgres, cache, llm, tracing);
+    }
+
+    /**
+     * A replica is one shard of everything it reads: an entry read whole beside a sharded one would be
+     * reported by every replica, and only one shard index can say whether this replica is shard 0.
+     */
+    private static void requireOneShard(YamlSection section, BullmqConfig b, List<BullmqConfig> before) throws ConfigException {
+        for (BullmqConfig other : before) {
+            if (!other.shard().equals(b.shard())) {
+                throw section.error("shard", "is " + b.shard() + " but " + other.name() + " has " + other.shard()
+                        + "; give every bullmq entry the same shard: (a replica is one shard of all the queues it reads)");
+            }
+        }
     }
 
     private static Map<String, PostgresConfig> readPostgres(YamlSection root) throws ConfigException {

@@ -31,8 +31,9 @@ record Rendered(String text, List<Map<String, Object>> objects) {
         return found.get(0);
     }
 
+    /** The pod spec of the Deployment, or of the StatefulSet in mode sharded. */
     Map<String, Object> podSpec() {
-        return Tree.map(one("Deployment"), "spec.template.spec");
+        return Tree.map(ofKind("StatefulSet").isEmpty() ? one("Deployment") : one("StatefulSet"), "spec.template.spec");
     }
 
     Map<String, Object> container(String name) {

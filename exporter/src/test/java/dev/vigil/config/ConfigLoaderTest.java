@@ -53,7 +53,7 @@ class ConfigLoaderTest {
         assertThat(c.redis().get("main").url()).isEqualTo("redis://127.0.0.1:6379/0");
         assertThat(c.bullmq()).containsExactly(new BullmqConfig("bullmq/main/bull", "main", "bull",
                 Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30), 1000, List.of(),
-                BullmqConfig.EventsConfig.DEFAULTS));
+                BullmqConfig.EventsConfig.DEFAULTS, ShardConfig.WHOLE));
     }
 
     @Test
