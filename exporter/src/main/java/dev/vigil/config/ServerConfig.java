@@ -1,8 +1,12 @@
 package dev.vigil.config;
 
-/** Where the HTTP server listens. */
-public record ServerConfig(String host, int port) {
+/** Where the HTTP server listens, and the bounds it puts on each client. */
+public record ServerConfig(String host, int port, HttpLimits limits) {
     public static final String DEFAULT_LISTEN = "0.0.0.0:9740";
+
+    public ServerConfig(String host, int port) {
+        this(host, port, HttpLimits.DEFAULTS);
+    }
 
     /** True when only this machine can reach the server, which later relaxes the push endpoint's token rule. */
     public boolean loopbackOnly() {
@@ -11,6 +15,7 @@ public record ServerConfig(String host, int port) {
 
     static ServerConfig read(YamlSection section) throws ConfigException {
         String listen = section.string("listen", DEFAULT_LISTEN).trim();
+        HttpLimits limits = HttpLimits.read(section);
         section.finish();
         int colon = listen.lastIndexOf(':');
         if (colon < 0) {
@@ -28,7 +33,7 @@ public record ServerConfig(String host, int port) {
             if (port < 0 || port > 65535) {
                 throw new NumberFormatException();
             }
-            return new ServerConfig(host, port);
+            return new ServerConfig(host, port, limits);
         } catch (NumberFormatException e) {
             throw section.error("listen", "port must be a number from 0 to 65535, got '" + listen.substring(colon + 1) + "'");
         }

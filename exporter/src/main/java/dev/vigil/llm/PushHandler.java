@@ -1,6 +1,7 @@
 package dev.vigil.llm;
 
 import dev.vigil.trace.TraceParent;
+import dev.vigil.config.HttpLimits;
 import dev.vigil.config.Secret;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -21,7 +22,7 @@ import java.util.Optional;
  */
 final class PushHandler {
     static final String PATH = "/api/v1/llm/usage";
-    static final long MAX_BODY_BYTES = 1024 * 1024;
+    static final long MAX_BODY_BYTES = HttpLimits.MAX_BODY_BYTES;
 
     private final UsageLedger ledger;
     private final Optional<byte[]> tokenDigest;
