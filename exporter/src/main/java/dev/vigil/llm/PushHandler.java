@@ -7,6 +7,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.core.buffer.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -66,9 +70,9 @@ final class PushHandler {
     }
 
     private void count(RoutingContext ctx) {
-        String body = ctx.body().asString(StandardCharsets.UTF_8.name());
         List<UsageEvent> events;
         try {
+            String body = utf8(ctx.body().buffer());
             events = body == null ? UsageParser.json("", clock.instant())
                     : Boolean.TRUE.equals(ctx.get("ndjson")) ? UsageParser.ndjson(body, clock.instant()) : UsageParser.json(body, clock.instant());
         } catch (InvalidUsage e) {
@@ -79,6 +83,22 @@ final class PushHandler {
         ledger.record(events, TraceParent.parse(ctx.request().getHeader("traceparent")).filter(TraceParent::sampled));
         ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("accepted", events.size()).encode());
+    }
+
+    /**
+     * The body as text, refusing malformed UTF-8: decoded leniently, every bad sequence would become U+FFFD and
+     * two different names the same series.
+     */
+    private static String utf8(Buffer body) throws InvalidUsage {
+        if (body == null) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body.getBytes())).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidUsage("$", "the body is not valid UTF-8");
+        }
     }
 
     private void failed(RoutingContext ctx) {
