@@ -68,7 +68,7 @@ public final class LogSetup {
             StackTraceElement top = t.getStackTrace().length > 0 ? t.getStackTrace()[0] : null;
             text = text + ": " + t + (top == null ? "" : " at " + top);
         }
-        return Redaction.redactUrl(text);
+        return Redaction.redact(text);
     }
 
     static String shortName(String logger) {

@@ -197,7 +197,7 @@ public final class PollEngine {
             span.setAttribute(Tracing.POLL_OUTCOME, reason.label());
             double seconds = record(start, span);
             errors.get(reason).increment();
-            String error = Redaction.redactUrl(message);
+            String error = Redaction.redact(message);
             SourceState before = state;
             state = state.failed(error, Instant.now(), seconds, source.familiesWhenDown());
             if (before.up() || !before.polledOnce()) {
