@@ -107,6 +107,10 @@ final class PushHandler {
             answer(ctx, 413, "the body is larger than " + MAX_BODY_BYTES + " bytes; send fewer events per request");
         } else if (status >= 400 && status < 500) {
             answer(ctx, status, "the request could not be read");
+        } else if (!ctx.request().isEnded()) {
+            // The client broke off or garbled its body (closed the connection, a bad chunk): its error, not
+            // the server's, so it is answered (if it still listens) rather than logged as unhandled.
+            answer(ctx, 400, "the request body could not be read");
         } else {
             ctx.next();
         }
@@ -140,7 +144,7 @@ final class PushHandler {
     }
 
     private static void answer(RoutingContext ctx, int status, String message) {
-        if (ctx.response().ended()) {
+        if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
