@@ -34,6 +34,8 @@ public final class LogSetup {
         // Lettuce logs every reconnect attempt; Vigil logs the source going down and coming back instead.
         Logger.getLogger("io.lettuce").setLevel(Level.SEVERE);
         Logger.getLogger("io.netty").setLevel(Level.WARNING);
+        // The OTLP exporter logs every failed batch; Vigil's ExportOutcomeLog logs the failure and the recovery once each.
+        Logger.getLogger("io.opentelemetry.exporter").setLevel(Level.OFF);
     }
 
     /**

@@ -65,6 +65,7 @@ public final class Tracing {
                 .addPropertiesSupplier(() -> defaults(config))
                 .addResourceCustomizer((resource, props) -> Resources.vigil(version, env).merge(resource))
                 .addSamplerCustomizer((sampler, props) -> new JobAwareSampler(sampler, config.jobSampleRatio()))
+                .addSpanExporterCustomizer((exporter, props) -> new ExportOutcomeLog(exporter))
                 .build()
                 .getOpenTelemetrySdk();
         return new Tracing(sdk, sdk, config.jobSampleRatio());
