@@ -8,6 +8,7 @@ import dev.vigil.config.BullmqConfig;
 import dev.vigil.config.PostgresConfig;
 import dev.vigil.config.RedisConfig;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.http.ConnectionGuard;
 import dev.vigil.http.HttpApi;
 import dev.vigil.llm.LlmSpend;
 import dev.vigil.poll.PollEngine;
@@ -109,12 +110,17 @@ public final class ExporterVerticle extends VerticleBase {
     }
 
     private Future<HttpServer> listen() {
-        HttpServerOptions options = new HttpServerOptions()
+        ConnectionGuard guard = new ConnectionGuard(vertx, config.server().limits(), meters);
+        HttpServerOptions options = guard.apply(new HttpServerOptions()
                 .setHost(config.server().host())
                 .setPort(config.server().port())
-                .setCompressionSupported(true);
+                .setCompressionSupported(true));
         return vertx.createHttpServer(options)
-                .requestHandler(HttpApi.router(vertx, engine, changing, prometheusRegistry, version, tracing, router -> llm.ifPresent(l -> l.mount(router))))
+                .connectionHandler(guard::connected)
+                .requestHandler(HttpApi.router(vertx, engine, changing, prometheusRegistry, version, tracing, router -> {
+                    router.route().handler(guard);
+                    llm.ifPresent(l -> l.mount(router));
+                }))
                 .listen()
                 .onSuccess(s -> {
                     server = s;

@@ -71,4 +71,34 @@ class MainTest {
         assertThat(run(Map.of(), "--log-format", "xml")).isEqualTo(2);
         assertThat(stderr()).contains("--log-format takes text or json, not 'xml'");
     }
+
+    @Test
+    void anEmptyOrCommentOnlyFileIsOneLineAndExitTwo() throws Exception {
+        for (String text : new String[] {"", "\n\n", "# nothing set yet\n# server:\n#   listen: 127.0.0.1:9740\n", "---\n"}) {
+            Path file = dir.resolve("empty.yml");
+            Files.writeString(file, text);
+            err.reset();
+            assertThat(run(Map.of(), "--check-config", "--config", file.toString())).as("%s", text).isEqualTo(2);
+            assertThat(stderr().strip()).isEqualTo("vigil: config error: " + file
+                    + ": the file sets nothing (it is empty or only comments); leave out --config to run on the built-in defaults");
+        }
+    }
+
+    @Test
+    void aDurationTooLongForAnyClockIsOneLineAndExitTwo() throws Exception {
+        Path file = dir.resolve("long.yml");
+        Files.writeString(file, "redis:\n  main: { url: \"redis://127.0.0.1\" }\nbullmq:\n  - redis: main\n    interval: 9999999999999999h\n");
+        assertThat(run(Map.of(), "--check-config", "--config", file.toString())).isEqualTo(2);
+        assertThat(stderr().strip()).isEqualTo("vigil: config error: " + file
+                + ":5: bullmq[0].interval: '9999999999999999h' is longer than 3650d, the longest duration Vigil takes");
+    }
+
+    @Test
+    void aFileOverOneMebibyteIsRefusedBeforeParsing() throws Exception {
+        Path file = dir.resolve("huge.yml");
+        // A 50 MB scalar kept the parser busy for minutes; the size alone now decides, at once.
+        Files.writeString(file, "server:\n  listen: \"" + "x".repeat(50 * 1024 * 1024) + "\"\n");
+        assertThat(run(Map.of(), "--check-config", "--config", file.toString())).isEqualTo(2);
+        assertThat(stderr().strip()).isEqualTo("vigil: config error: " + file + ": the file is 52428821 bytes; a config file may be at most 1048576 (1 MiB)");
+    }
 }

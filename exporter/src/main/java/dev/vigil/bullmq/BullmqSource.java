@@ -1,6 +1,7 @@
 package dev.vigil.bullmq;
 
 import dev.vigil.config.BullmqConfig;
+import dev.vigil.poll.FamilyBuilder;
 import dev.vigil.poll.PollResult;
 import dev.vigil.poll.Source;
 import dev.vigil.redis.Pipeline;
@@ -10,7 +11,9 @@ import dev.vigil.trace.Tracing;
 import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +38,7 @@ public final class BullmqSource implements Source {
     // Polls never overlap, but each runs across Lettuce and Vert.x threads: volatile keeps them visible.
     private volatile List<QueueRef> queues;
     private volatile long discoveredAtNanos;
+    private volatile int discoveredCount;
     private volatile boolean truncationLogged;
     // The discovery in flight, if any: the first poll waits for it, later polls only start one when due.
     private volatile CompletableFuture<List<QueueRef>> discovering;
@@ -82,7 +86,22 @@ public final class BullmqSource implements Source {
     }
 
     private CompletionStage<PollResult> read(Pipeline p, Context pollContext) {
-        return queues().thenCompose(q -> watch.poll(p, q, pollContext));
+        return queues().thenCompose(q -> watch.poll(p, q, pollContext))
+                .thenApply(r -> new PollResult(withDiscovery(r.families()), r.detail(), r.items()));
+    }
+
+    /** How many queues discovery found and how many max_queues left out, so dropped queues are not hidden in one log line. */
+    private List<MetricSnapshot> withDiscovery(List<MetricSnapshot> families) {
+        if (!config.discovers()) {
+            return families;
+        }
+        int found = discoveredCount;
+        List<MetricSnapshot> all = new ArrayList<>(families);
+        all.add(FamilyBuilder.gauge("bullmq_queues_discovered", "Queues found under the source's prefix by the last discovery SCAN", "source")
+                .add(found, name()).build());
+        all.add(FamilyBuilder.gauge("bullmq_queues_dropped", "Queues found by the last discovery but not read, beyond max_queues", "source")
+                .add(Math.max(0, found - config.maxQueues()), name()).build());
+        return all;
     }
 
     @Override
@@ -130,6 +149,7 @@ public final class BullmqSource implements Source {
     }
 
     private List<QueueRef> bounded(Set<QueueRef> found) {
+        discoveredCount = found.size();
         List<QueueRef> list = List.copyOf(found);
         if (list.size() > config.maxQueues()) {
             if (!truncationLogged) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /** Reads the YAML file once into {@link VigilConfig}, or explains precisely why it cannot. */
 public final class ConfigLoader {
@@ -35,6 +36,10 @@ public final class ConfigLoader {
     }
 
     private VigilConfig read(String file, Node node) throws ConfigException {
+        if (node == null || node.getTag().equals(Tag.NULL)) {
+            throw new ConfigException(file, 0, "",
+                    "the file sets nothing (it is empty or only comments); leave out --config to run on the built-in defaults");
+        }
         YamlSection root = YamlSection.root(file, node, env);
         ServerConfig server = root.section("server").isPresent()
                 ? ServerConfig.read(root.section("server").get())

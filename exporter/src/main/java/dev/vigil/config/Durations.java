@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 /** Durations as written in the config: {@code 500ms}, {@code 5s}, {@code 1m}, {@code 1h}, or a sum such as {@code 1m30s}. */
 public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    /** Ten years: longer than any interval or window means anything, short enough that no clock arithmetic overflows. */
+    static final Duration LONGEST = Duration.ofDays(3650);
 
     private Durations() {
     }
@@ -21,20 +23,35 @@ public final class Durations {
         Duration total = Duration.ZERO;
         int end = 0;
         while (m.find() && m.start() == end) {
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
+            total = total.plus(part(m.group(1), m.group(2), s));
             end = m.end();
         }
         if (end != s.length()) {
             throw new IllegalArgumentException("'" + s + "' is not a duration; write it like 500ms, 5s, 1m or 1h");
         }
+        if (total.compareTo(LONGEST) > 0) {
+            throw tooLong(s);
+        }
         return total;
+    }
+
+    private static Duration part(String digits, String unit, String whole) {
+        // Any part beyond the bound makes the whole too long; checked before Duration's arithmetic can overflow.
+        if (digits.length() > 12) {
+            throw tooLong(whole);
+        }
+        long n = Long.parseLong(digits);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    private static IllegalArgumentException tooLong(String text) {
+        return new IllegalArgumentException("'" + text + "' is longer than " + LONGEST.toDays() + "d, the longest duration Vigil takes");
     }
 
     /** The shortest config form of a duration, for summaries. */

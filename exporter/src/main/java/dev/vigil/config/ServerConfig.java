@@ -1,12 +1,16 @@
 package dev.vigil.config;
 
-/** Where the HTTP server listens. */
-public record ServerConfig(String host, int port) {
+/** Where the HTTP server listens, and the bounds it puts on each client. */
+public record ServerConfig(String host, int port, HttpLimits limits) {
     private static final String DEFAULT_HOST = "0.0.0.0";
     private static final int DEFAULT_PORT = 9740;
     private static final String DEFAULT_LISTEN = DEFAULT_HOST + ":" + DEFAULT_PORT;
     /** Every interface, port 9740: with no file, and with a file that has no {@code server} section. */
     public static final ServerConfig DEFAULT = new ServerConfig(DEFAULT_HOST, DEFAULT_PORT);
+
+    public ServerConfig(String host, int port) {
+        this(host, port, HttpLimits.DEFAULTS);
+    }
 
     /** True when only this machine can reach the server, which later relaxes the push endpoint's token rule. */
     public boolean loopbackOnly() {
@@ -15,6 +19,7 @@ public record ServerConfig(String host, int port) {
 
     static ServerConfig read(YamlSection section) throws ConfigException {
         String listen = section.string("listen", DEFAULT_LISTEN).trim();
+        HttpLimits limits = HttpLimits.read(section);
         section.finish();
         int colon = listen.lastIndexOf(':');
         if (colon < 0) {
@@ -32,7 +37,7 @@ public record ServerConfig(String host, int port) {
             if (port < 0 || port > 65535) {
                 throw new NumberFormatException();
             }
-            return new ServerConfig(host, port);
+            return new ServerConfig(host, port, limits);
         } catch (NumberFormatException e) {
             throw section.error("listen", "port must be a number from 0 to 65535, got '" + listen.substring(colon + 1) + "'");
         }

@@ -14,11 +14,24 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /** Reads a YAML document into nodes with line numbers, turning every failure into a {@link ConfigException}. */
 final class YamlFile {
+    /** Far above any real config; a larger file is a mistake or an attack, and parsing it could take minutes. */
+    static final int MAX_BYTES = 1024 * 1024;
+
     private YamlFile() {
     }
 
     static Node read(Path file) throws ConfigException {
         String name = file.toString();
+        try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new ConfigException(name, 0, "", "the file is " + size + " bytes; a config file may be at most " + MAX_BYTES + " (1 MiB)");
+            }
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(name, 0, "", "no such file");
+        } catch (IOException e) {
+            throw new ConfigException(name, 0, "", "cannot read: " + e.getMessage());
+        }
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return compose(name, reader);
         } catch (NoSuchFileException e) {
@@ -32,6 +45,7 @@ final class YamlFile {
         try {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(true); // YamlSection reports duplicates itself, with the key's path
+            options.setCodePointLimit(MAX_BYTES); // a file that grows while read, or a device, is cut off too
             return new Yaml(options).compose(reader);
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;

@@ -1,11 +1,16 @@
 package dev.vigil.llm;
 
 import dev.vigil.trace.TraceParent;
+import dev.vigil.config.HttpLimits;
 import dev.vigil.config.Secret;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.core.buffer.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,7 +26,7 @@ import java.util.Optional;
  */
 final class PushHandler {
     static final String PATH = "/api/v1/llm/usage";
-    static final long MAX_BODY_BYTES = 1024 * 1024;
+    static final long MAX_BODY_BYTES = HttpLimits.MAX_BODY_BYTES;
 
     private final UsageLedger ledger;
     private final Optional<byte[]> tokenDigest;
@@ -65,9 +70,9 @@ final class PushHandler {
     }
 
     private void count(RoutingContext ctx) {
-        String body = ctx.body().asString(StandardCharsets.UTF_8.name());
         List<UsageEvent> events;
         try {
+            String body = utf8(ctx.body().buffer());
             events = body == null ? UsageParser.json("", clock.instant())
                     : Boolean.TRUE.equals(ctx.get("ndjson")) ? UsageParser.ndjson(body, clock.instant()) : UsageParser.json(body, clock.instant());
         } catch (InvalidUsage e) {
@@ -80,12 +85,32 @@ final class PushHandler {
                 .end(new JsonObject().put("accepted", events.size()).encode());
     }
 
+    /**
+     * The body as text, refusing malformed UTF-8: decoded leniently, every bad sequence would become U+FFFD and
+     * two different names the same series.
+     */
+    private static String utf8(Buffer body) throws InvalidUsage {
+        if (body == null) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body.getBytes())).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidUsage("$", "the body is not valid UTF-8");
+        }
+    }
+
     private void failed(RoutingContext ctx) {
         int status = ctx.statusCode();
         if (status == 413) {
             answer(ctx, 413, "the body is larger than " + MAX_BODY_BYTES + " bytes; send fewer events per request");
         } else if (status >= 400 && status < 500) {
             answer(ctx, status, "the request could not be read");
+        } else if (!ctx.request().isEnded()) {
+            // The client broke off or garbled its body (closed the connection, a bad chunk): its error, not
+            // the server's, so it is answered (if it still listens) rather than logged as unhandled.
+            answer(ctx, 400, "the request body could not be read");
         } else {
             ctx.next();
         }
@@ -119,7 +144,7 @@ final class PushHandler {
     }
 
     private static void answer(RoutingContext ctx, int status, String message) {
-        if (ctx.response().ended()) {
+        if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")

@@ -173,6 +173,19 @@ final class UsageParser {
         return labels;
     }
 
+    /** The index of the first surrogate that is not half of a valid pair, or -1. */
+    static int loneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static String printable(String key) {
         String shown = CONTROL.matcher(key).replaceAll("?");
         return shown.length() > 40 ? shown.substring(0, 40) + "..." : shown;
@@ -194,6 +207,12 @@ final class UsageParser {
             }
             if (s.length() > maxLength || CONTROL.matcher(s).find()) {
                 throw new InvalidUsage(path + "." + key, "expected at most " + maxLength + " printable characters");
+            }
+            int lone = loneSurrogate(s);
+            if (lone >= 0) {
+                // Not text: the exposition writes it as '?', so two such names would become one series.
+                throw new InvalidUsage(path + "." + key, String.format("holds a lone UTF-16 surrogate (\\u%04x at character %d), which is not Unicode text",
+                        (int) s.charAt(lone), lone));
             }
             return Optional.of(s);
         }

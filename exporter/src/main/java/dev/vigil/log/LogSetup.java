@@ -34,6 +34,8 @@ public final class LogSetup {
         // Lettuce logs every reconnect attempt; Vigil logs the source going down and coming back instead.
         Logger.getLogger("io.lettuce").setLevel(Level.SEVERE);
         Logger.getLogger("io.netty").setLevel(Level.WARNING);
+        // The OTLP exporter logs every failed batch; Vigil's ExportOutcomeLog logs the failure and the recovery once each.
+        Logger.getLogger("io.opentelemetry.exporter").setLevel(Level.OFF);
     }
 
     /**
@@ -68,7 +70,7 @@ public final class LogSetup {
             StackTraceElement top = t.getStackTrace().length > 0 ? t.getStackTrace()[0] : null;
             text = text + ": " + t + (top == null ? "" : " at " + top);
         }
-        return Redaction.redactUrl(text);
+        return Redaction.redact(text);
     }
 
     static String shortName(String logger) {

@@ -93,6 +93,8 @@ public final class PollEngine {
         private final Map<PollErrorReason, Counter> errors = new EnumMap<>(PollErrorReason.class);
         private volatile SourceState state = SourceState.initial();
         private long timerId;
+        /** True while polls are being abandoned in a row, so that is logged once, not once per poll. */
+        private boolean abandoned;
 
         Scheduled(Source source, MeterRegistry registry) {
             this.source = source;
@@ -132,11 +134,14 @@ public final class PollEngine {
             } catch (RuntimeException e) {
                 poll = Future.failedFuture(e);
             }
+            // Set by whichever comes first, the poll's own end or its abandonment: the next poll is scheduled once.
+            AtomicBoolean finished = new AtomicBoolean();
             long timeoutId = vertx.setTimer(source.timeout().toMillis(), id -> {
                 if (settled.compareAndSet(false, true)) {
                     String message = "poll took longer than its timeout of " + source.timeout().toMillis() + " ms";
                     Tracing.failed(span, new PollException(PollErrorReason.TIMEOUT, message, null));
                     fail(PollErrorReason.TIMEOUT, message, start, span);
+                    vertx.setTimer(source.timeout().toMillis(), grace -> abandon(finished, span, start));
                 }
             });
             poll.onComplete(ar -> {
@@ -153,10 +158,30 @@ public final class PollEngine {
                         fail(reason, String.valueOf(ar.cause().getMessage()), start, span);
                     }
                 }
-                span.end();
-                // The next poll is scheduled only once this one has really finished, even after a timeout.
-                scheduleNext(start);
+                if (finished.compareAndSet(false, true)) {
+                    abandoned = false;
+                    span.end();
+                    // Normally the next poll waits for this one to really finish, even after a timeout.
+                    scheduleNext(start);
+                }
             });
+        }
+
+        /**
+         * A poll still unsettled a second timeout after its first has lost its future (a dropped callback),
+         * since every source's own I/O gives up within its timeout. Waiting for it would stop the source for
+         * good; polling again risks at worst one late poll overlapping the next, whose result is ignored.
+         */
+        private void abandon(AtomicBoolean finished, Span span, long start) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            if (!abandoned) {
+                LOG.warning("source " + source.name() + ": a poll has not finished twice its timeout after it started; polling again without it");
+            }
+            abandoned = true;
+            span.end();
+            scheduleNext(start);
         }
 
         private void succeed(PollResult result, long start, Span span) {
@@ -178,7 +203,7 @@ public final class PollEngine {
             span.setAttribute(Tracing.POLL_OUTCOME, reason.label());
             double seconds = record(start, span);
             errors.get(reason).increment();
-            String error = Redaction.redactUrl(message);
+            String error = Redaction.redact(message);
             SourceState before = state;
             state = state.failed(error, Instant.now(), seconds, duration.snapshot(), source.familiesWhenDown());
             if (before.up() || !before.polledOnce()) {

@@ -1,5 +1,6 @@
 package dev.vigil.trace;
 
+import dev.vigil.config.Redaction;
 import dev.vigil.config.TracingConfig;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -12,7 +13,10 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -51,6 +55,7 @@ public final class Tracing {
 
     /** On when the YAML has a tracing section (not disabled) or an OTLP endpoint is set in the environment. */
     public static Tracing start(TracingConfig config, Map<String, String> env, String version) {
+        rememberHeaderSecrets(env);
         boolean fromEnv = env.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT") || env.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
         boolean explicitlyOff = config != TracingConfig.OFF && !config.enabled();
         if (explicitlyOff || !(config.enabled() || fromEnv) || "true".equalsIgnoreCase(env.get("OTEL_SDK_DISABLED"))) {
@@ -60,9 +65,24 @@ public final class Tracing {
                 .addPropertiesSupplier(() -> defaults(config))
                 .addResourceCustomizer((resource, props) -> Resources.vigil(version, env).merge(resource))
                 .addSamplerCustomizer((sampler, props) -> new JobAwareSampler(sampler, config.jobSampleRatio()))
+                .addSpanExporterCustomizer((exporter, props) -> new ExportOutcomeLog(exporter))
                 .build()
                 .getOpenTelemetrySdk();
         return new Tracing(sdk, sdk, config.jobSampleRatio());
+    }
+
+    /** OTLP header values (an API key, a bearer token) are secrets the SDK may echo in its export errors. */
+    static void rememberHeaderSecrets(Map<String, String> env) {
+        for (String variable : List.of("OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS")) {
+            for (String header : env.getOrDefault(variable, "").split(",")) {
+                int eq = header.indexOf('=');
+                if (eq > 0) {
+                    String value = header.substring(eq + 1).trim();
+                    Redaction.remember(value);
+                    Redaction.remember(URLDecoder.decode(value, StandardCharsets.UTF_8));
+                }
+            }
+        }
     }
 
     /** The YAML's settings as OpenTelemetry properties; the environment and system properties override them. */

@@ -251,6 +251,9 @@ class BullmqQueueStateIT {
                     .containsExactly("bullmq_queue_paused{prefix=\"bull\",queue=\"a\"}",
                             "bullmq_queue_paused{prefix=\"bull\",queue=\"b\"}",
                             "bullmq_queue_paused{prefix=\"bull\",queue=\"c\"}");
+            // Counted, not only logged: 5 found, 2 left out.
+            assertThat(s.require("bullmq_queues_discovered", "source", SOURCE)).isEqualTo(5.0);
+            assertThat(s.require("bullmq_queues_dropped", "source", SOURCE)).isEqualTo(2.0);
         }
     }
 

@@ -57,7 +57,9 @@ class ProviderApiIT {
         String query = x.getRequestURI().getRawQuery();
         requests.add(x.getRequestURI().getPath() + "?" + query);
         if (!"Bearer sk-admin-openai".equals(x.getRequestHeaders().getFirst("Authorization"))) {
-            answer(x, 401, new JsonObject().put("error", new JsonObject().put("message", "bad key")));
+            // As a real provider does: the key it was sent, echoed in the error.
+            answer(x, 401, new JsonObject().put("error", new JsonObject().put("message",
+                    "Incorrect API key provided: " + x.getRequestHeaders().getFirst("Authorization"))));
             return;
         }
         boolean second = query.contains("page=");

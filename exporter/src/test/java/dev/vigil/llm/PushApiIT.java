@@ -167,4 +167,31 @@ class PushApiIT {
             assertThat(r.body()).contains("llm.push.token_file");
         }
     }
+
+    @Test
+    void namesThatAreNotUnicodeTextAreRefusedSoNoTwoNamesShareASeries() {
+        try (RunningExporter vigil = RunningExporter.start(CONFIG)) {
+            PushClient push = new PushClient(vigil);
+            String event = "{\"provider\":\"openai\",\"model\":\"%s\",\"input_tokens\":%d,\"output_tokens\":1}";
+            HttpResponse<String> high = push.json(event.formatted("\\ud800", 1));
+            assertThat(high.statusCode()).isEqualTo(400);
+            assertThat(high.body()).isEqualTo("{\"error\":\"$.model: holds a lone UTF-16 surrogate (\\\\ud800 at character 0), which is not Unicode text\"}");
+            HttpResponse<String> low = push.json(event.formatted("gpt-\\udc00", 2));
+            assertThat(low.statusCode()).isEqualTo(400);
+            assertThat(low.body()).contains("lone UTF-16 surrogate (\\\\udc00 at character 4)");
+            byte[] badUtf8 = event.formatted("gpt-\u00e9", 3).getBytes(StandardCharsets.UTF_8);
+            badUtf8[event.indexOf("%s") + 4] = (byte) 0xff; // the first byte of the é, now not UTF-8
+            HttpResponse<String> bytes = push.post(badUtf8, "Content-Type", "application/json");
+            assertThat(bytes.statusCode()).isEqualTo(400);
+            assertThat(bytes.body()).isEqualTo("{\"error\":\"$: the body is not valid UTF-8\"}");
+
+            assertThat(push.json(event.formatted("?", 4)).statusCode()).isEqualTo(202);
+            assertThat(push.json(event.formatted("\\ud83d\\ude00", 5)).statusCode()).isEqualTo(202); // a valid pair: one emoji
+            Scrape s = vigil.scrape();
+            assertThat(s.require("llm_tokens_total", "provider", "openai", "model", "?", "type", "input")).isEqualTo(4.0);
+            assertThat(s.require("llm_tokens_total", "provider", "openai", "model", "\ud83d\ude00", "type", "input")).isEqualTo(5.0);
+            assertThat(s.series().keySet().stream().filter(k -> k.startsWith("llm_tokens_total{") && k.contains("type=\"input\"")))
+                    .hasSize(2);
+        }
+    }
 }

@@ -29,6 +29,7 @@ class PollEngineTest {
     private static class Switchable implements Source {
         final AtomicBoolean failing = new AtomicBoolean(true);
         final AtomicBoolean hanging = new AtomicBoolean(false);
+        final java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public String name() {
@@ -52,6 +53,7 @@ class PollEngineTest {
 
         @Override
         public Future<PollResult> poll() {
+            polls.incrementAndGet();
             if (hanging.get()) {
                 return Future.future(p -> { });
             }
@@ -112,6 +114,23 @@ class PollEngineTest {
         await(() -> engine.sources().get(0).state().polledOnce());
         assertThat(values(new SourceCollector(engine, "test").collect())).containsExactlyInAnyOrder("vigil_build", "vigil_source_poll_duration_seconds");
         assertThat(engine.sources().get(0).state().result()).isEmpty();
+    }
+
+    @Test
+    void aPollWhoseFutureNeverSettlesTimesOutAndPollingGoesOn() {
+        Switchable source = new Switchable();
+        source.failing.set(false);
+        source.hanging.set(true);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PollEngine engine = new PollEngine(vertx, List.of(source), registry, Tracing.off(), new Random(1));
+        vertx.runOnContext(v -> engine.start());
+        // Timeout 200 ms, then as long again before the lost poll is abandoned: a new poll every ~450 ms.
+        await(() -> source.polls.get() >= 3);
+        assertThat(engine.sources().get(0).state().up()).isFalse();
+        assertThat(registry.get("vigil.source.poll.errors").tag("reason", "timeout").counter().count()).isGreaterThanOrEqualTo(2.0);
+
+        source.hanging.set(false);
+        await(() -> engine.sources().get(0).state().up());
     }
 
     /** Each family as its name, plus "=value" for gauges with one point. */

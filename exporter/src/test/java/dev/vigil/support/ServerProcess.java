@@ -66,6 +66,10 @@ public final class ServerProcess implements AutoCloseable {
         return port;
     }
 
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     /** The server's own log, for failure messages. */
     public String log() {
         try {
