@@ -16,6 +16,7 @@ import dev.vigil.postgres.PostgresSource;
 import dev.vigil.redis.RedisEndpoint;
 import dev.vigil.trace.ExemplarSpans;
 import dev.vigil.trace.Tracing;
+import dev.vigil.web.WebAccess;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -33,6 +34,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,6 +64,7 @@ public final class ExporterVerticle extends VerticleBase {
     private PrometheusMeterRegistry meters;
     private PrometheusRegistry prometheusRegistry;
     private HttpServer server;
+    private Optional<WebAccess> web = Optional.empty();
 
     /** @param env the process environment, for the standard OTEL_* variables */
     public ExporterVerticle(VigilConfig config, String version, Map<String, String> env) {
@@ -95,6 +98,8 @@ public final class ExporterVerticle extends VerticleBase {
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheusRegistry, io.micrometer.core.instrument.Clock.SYSTEM,
                 tracing.enabled() ? new ExemplarSpans() : null);
         bindJvmMetrics();
+        web = config.server().web().map(w -> new WebAccess(vertx, w));
+        web.ifPresent(w -> w.bindTo(meters));
         redis.values().forEach(e -> e.ownLookups().bindTo(meters));
         llm = config.llm().map(c -> new LlmSpend(c, config.server(), vertx, redis, Clock.systemUTC()));
         engine = new PollEngine(vertx, sources(), meters, tracing, new Random());
@@ -107,11 +112,15 @@ public final class ExporterVerticle extends VerticleBase {
                 .setHost(config.server().host())
                 .setPort(config.server().port())
                 .setCompressionSupported(true);
+        web.ifPresent(w -> w.configure(options));
+        Router router = HttpApi.router(vertx, engine, prometheusRegistry, version, tracing, r -> llm.ifPresent(l -> l.mount(r)));
+        web.ifPresent(w -> w.protect(router));
         return vertx.createHttpServer(options)
-                .requestHandler(HttpApi.router(vertx, engine, prometheusRegistry, version, tracing, router -> llm.ifPresent(l -> l.mount(router))))
+                .requestHandler(router)
                 .listen()
                 .onSuccess(s -> {
                     server = s;
+                    web.ifPresent(w -> w.watch(s));
                     engine.start();
                     LOG.info("Vigil " + version + " listening on " + config.server().host() + ":" + s.actualPort()
                             + " with " + engine.sources().size() + " source(s)");
@@ -145,6 +154,7 @@ public final class ExporterVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         Promise<Void> done = Promise.promise();
+        web.ifPresent(WebAccess::close);
         Future<Void> httpClosed = server == null ? Future.succeededFuture() : server.close();
         Future<Void> sourcesClosed = engine == null ? Future.succeededFuture() : engine.stop();
         Future.join(httpClosed, sourcesClosed).onComplete(ar -> {
