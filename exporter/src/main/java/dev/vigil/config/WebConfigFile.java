@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.Certificate;
@@ -22,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import javax.net.ssl.X509KeyManager;
 
 /**
  * Reads a web configuration file (the format of the Prometheus exporter toolkit's {@code web-configuration.md}),
@@ -207,16 +207,18 @@ public final class WebConfigFile {
 
     /** Loads the pair as the server will, and proves the key belongs to the certificate by a signature. */
     private static void checkKeyPair(YamlSection s, String cert, String key) throws ConfigException {
-        KeyStore store;
+        X509KeyManager keys;
         try {
-            store = new PemKeyCertOptions().setCertValue(Buffer.buffer(cert)).setKeyValue(Buffer.buffer(key)).loadKeyStore(null);
+            // Given values, not paths, the options need no Vert.x instance.
+            keys = (X509KeyManager) new PemKeyCertOptions().setCertValue(Buffer.buffer(cert)).setKeyValue(Buffer.buffer(key))
+                    .getKeyManagerFactory(null).getKeyManagers()[0];
         } catch (Exception e) {
             throw s.error("key_file", "cannot load the certificate and key (PEM, PKCS#8, PKCS#1 or SEC1 key expected): " + e.getMessage());
         }
         try {
-            String alias = store.aliases().nextElement();
-            PrivateKey privateKey = (PrivateKey) store.getKey(alias, new char[0]);
-            Certificate leaf = store.getCertificateChain(alias)[0];
+            String alias = keys.getServerAliases("RSA", null) != null ? keys.getServerAliases("RSA", null)[0] : keys.getServerAliases("EC", null)[0];
+            PrivateKey privateKey = keys.getPrivateKey(alias);
+            Certificate leaf = keys.getCertificateChain(alias)[0];
             String algorithm = privateKey.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
             byte[] probe = "vigil".getBytes(StandardCharsets.US_ASCII);
             Signature signer = Signature.getInstance(algorithm);
