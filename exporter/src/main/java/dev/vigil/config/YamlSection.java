@@ -71,7 +71,7 @@ public final class YamlSection {
 
     private static YamlSection root(String file, Node node, Function<String, String> env, boolean literal) throws ConfigException {
         if (node == null) {
-            return new YamlSection(file, "", new MappingNode(Tag.MAP, List.of(), null), env, literal);
+            return new YamlSection(file, "", new MappingNode(Tag.MAP, List.of(), org.yaml.snakeyaml.DumperOptions.FlowStyle.AUTO), env, literal);
         }
         if (!(node instanceof MappingNode mapping)) {
             throw new ConfigException(file, line(node), "", "the file must be a YAML mapping (key: value lines)");
