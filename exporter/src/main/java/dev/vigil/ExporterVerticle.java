@@ -98,7 +98,7 @@ public final class ExporterVerticle extends VerticleBase {
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheusRegistry, io.micrometer.core.instrument.Clock.SYSTEM,
                 tracing.enabled() ? new ExemplarSpans() : null);
         bindJvmMetrics();
-        web = config.server().web().map(w -> new WebAccess(vertx, w));
+        web = config.server().web().map(w -> new WebAccess(vertx, w, config.llm().map(l -> l.push().token().isPresent()).orElse(false)));
         web.ifPresent(w -> w.bindTo(meters));
         redis.values().forEach(e -> e.ownLookups().bindTo(meters));
         llm = config.llm().map(c -> new LlmSpend(c, config.server(), vertx, redis, Clock.systemUTC()));

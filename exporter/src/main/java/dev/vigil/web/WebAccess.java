@@ -38,10 +38,11 @@ public final class WebAccess implements AutoCloseable {
     private volatile boolean lastReloadOk = true;
     private volatile double lastSuccessSeconds = System.currentTimeMillis() / 1000.0;
 
-    public WebAccess(Vertx vertx, WebConfig config) {
+    /** @param pushHasToken the push endpoint has a bearer token of its own, which stands in for basic auth there */
+    public WebAccess(Vertx vertx, WebConfig config, boolean pushHasToken) {
         this.vertx = vertx;
         this.current = config;
-        this.guard = new WebGuard(vertx, config);
+        this.guard = new WebGuard(vertx, config, pushHasToken);
         this.seen = fingerprint(config);
     }
 

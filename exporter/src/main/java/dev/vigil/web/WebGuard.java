@@ -21,12 +21,16 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 final class WebGuard implements Handler<RoutingContext>, AutoCloseable {
     private static final List<String> OPEN_PATHS = List.of("/healthz", "/readyz");
 
+    private static final String PUSH_PATHS = "/api/";
+
     private final PasswordCheck passwords;
+    private final boolean pushHasToken;
     private volatile WebConfig config;
     private volatile Optional<TokenBucket> rateLimit;
 
-    WebGuard(Vertx vertx, WebConfig config) {
+    WebGuard(Vertx vertx, WebConfig config, boolean pushHasToken) {
         this.passwords = new PasswordCheck(vertx);
+        this.pushHasToken = pushHasToken;
         update(config);
     }
 
@@ -56,7 +60,7 @@ final class WebGuard implements Handler<RoutingContext>, AutoCloseable {
             refuse(ctx, 403, "the client certificate carries none of the names in client_allowed_sans\n");
             return;
         }
-        if (c.users().isEmpty()) {
+        if (c.users().isEmpty() || (pushHasToken && ctx.normalizedPath().startsWith(PUSH_PATHS))) {
             ctx.next();
             return;
         }

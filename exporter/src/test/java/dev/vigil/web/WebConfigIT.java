@@ -96,8 +96,10 @@ class WebConfigIT {
         return file;
     }
 
-    private static RunningExporter start(Path web) {
-        return RunningExporter.start("server:\n  listen: 127.0.0.1:0\n  web_config_file: " + web + "\n");
+    private static RunningExporter start(Path web) throws IOException {
+        Path token = Files.writeString(certs.resolve("push-token"), "push-token-1");
+        return RunningExporter.start("server:\n  listen: 127.0.0.1:0\n  web_config_file: " + web + "\n"
+                + "llm:\n  push:\n    token_file: " + token + "\n");
     }
 
     private static int port(RunningExporter vigil) {
@@ -136,6 +138,13 @@ class WebConfigIT {
             request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }
         return client.build().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(SSLContext tls, String url, String body, String authorization) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls).build();
+        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").header("Authorization", authorization)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The serial number of the certificate the server presents on a new connection. */
@@ -194,6 +203,9 @@ class WebConfigIT {
             assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Basic");
             assertThat(get(client, https + "/", null, null).statusCode()).isEqualTo(401);
 
+            String usage = "{\"provider\":\"openai\",\"model\":\"gpt-4o\",\"input_tokens\":5,\"output_tokens\":5}";
+            assertThat(post(client, https + "/api/v1/llm/usage", usage, "Bearer push-token-1").statusCode()).isEqualTo(202);
+            assertThat(post(client, https + "/api/v1/llm/usage", usage, "Bearer wrong").statusCode()).isEqualTo(401);
             assertThat(get(client, https + "/healthz", null, null).statusCode()).isEqualTo(200);
             assertThat(get(client, https + "/readyz", null, null).statusCode()).isEqualTo(200);
 
