@@ -48,6 +48,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 
 {{- define "vigil.configDir" -}}/etc/vigil/config{{- end -}}
+{{- define "vigil.webConfigDir" -}}/etc/vigil/web{{- end -}}
 
 {{/*
 The configuration file as Vigil reads it: `config`, plus server.listen from `port` and a <key>_file for
@@ -61,6 +62,12 @@ each entry of `secrets`. Fails, naming the key, when a secret is written in plai
 {{- include "vigil.config.listen" (dict "config" $config "port" (int .Values.port)) -}}
 {{- if eq .Values.mode "sharded" -}}
 {{- include "vigil.config.shards" (dict "config" $config "replicas" .Values.sharded.replicas) -}}
+{{- end -}}
+{{- if .Values.webConfig.secretName -}}
+{{- if hasKey (get $config "server") "web_config_file" -}}
+{{- fail "config.server.web_config_file is set by the chart from webConfig.secretName: leave it out of config" -}}
+{{- end -}}
+{{- $_ := set (get $config "server") "web_config_file" (printf "%s/%s" (include "vigil.webConfigDir" .) .Values.webConfig.key) -}}
 {{- end -}}
 {{- range $i, $secret := .Values.secrets -}}
 {{- include "vigil.config.secretFile" (dict "config" $config "secret" $secret "index" $i "mount" $.Values.secretsMountPath) -}}
@@ -224,9 +231,9 @@ envFrom:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 livenessProbe:
-  {{- toYaml .Values.livenessProbe | nindent 2 }}
+  {{- include "vigil.probe" (dict "probe" .Values.livenessProbe "tls" .Values.webConfig.tls) | nindent 2 }}
 readinessProbe:
-  {{- toYaml .Values.readinessProbe | nindent 2 }}
+  {{- include "vigil.probe" (dict "probe" .Values.readinessProbe "tls" .Values.webConfig.tls) | nindent 2 }}
 resources:
   {{- toYaml .Values.resources | nindent 2 }}
 securityContext:
@@ -240,12 +247,27 @@ volumeMounts:
     mountPath: {{ .Values.secretsMountPath }}
     readOnly: true
   {{- end }}
+  {{- if .Values.webConfig.secretName }}
+  # The whole Secret, not subPaths: a rotated certificate reaches the files and Vigil re-reads them.
+  - name: vigil-web-config
+    mountPath: {{ include "vigil.webConfigDir" . }}
+    readOnly: true
+  {{- end }}
   # The root filesystem is read-only; the JVM and Netty write only here.
   - name: vigil-tmp
     mountPath: /tmp
   {{- with .Values.extraVolumeMounts }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
+{{- end -}}
+
+{{/* A probe from values; over HTTPS when the web config turns TLS on. */}}
+{{- define "vigil.probe" -}}
+{{- $probe := deepCopy .probe -}}
+{{- if and .tls (hasKey $probe "httpGet") -}}
+{{- $_ := set $probe.httpGet "scheme" "HTTPS" -}}
+{{- end -}}
+{{- toYaml $probe -}}
 {{- end -}}
 
 {{/* The volumes the Vigil container mounts, named vigil-* so they do not clash with an application's. */}}
@@ -270,6 +292,12 @@ volumeMounts:
               path: {{ $path | quote }}
       {{- end }}
       {{- end }}
+{{- end }}
+{{- if .Values.webConfig.secretName }}
+- name: vigil-web-config
+  secret:
+    secretName: {{ .Values.webConfig.secretName }}
+    defaultMode: {{ int .Values.secretsDefaultMode }}
 {{- end }}
 - name: vigil-tmp
   emptyDir:

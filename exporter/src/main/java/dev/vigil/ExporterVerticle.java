@@ -18,6 +18,7 @@ import dev.vigil.postgres.PostgresSource;
 import dev.vigil.redis.RedisEndpoint;
 import dev.vigil.trace.ExemplarSpans;
 import dev.vigil.trace.Tracing;
+import dev.vigil.web.WebAccess;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -36,6 +37,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,6 +70,7 @@ public final class ExporterVerticle extends VerticleBase {
     /** The sources' and the LLM ledger's families, which change once per poll or push. */
     private final List<MultiCollector> changing = new ArrayList<>();
     private HttpServer server;
+    private Optional<WebAccess> web = Optional.empty();
 
     /** @param env the process environment, for the standard OTEL_* variables */
     public ExporterVerticle(VigilConfig config, String version, Map<String, String> env) {
@@ -101,6 +104,8 @@ public final class ExporterVerticle extends VerticleBase {
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheusRegistry, io.micrometer.core.instrument.Clock.SYSTEM,
                 tracing.enabled() ? new ExemplarSpans() : null);
         bindJvmMetrics();
+        web = config.server().web().map(w -> new WebAccess(vertx, w, config.llm().map(l -> l.push().token().isPresent()).orElse(false)));
+        web.ifPresent(w -> w.bindTo(meters));
         redis.values().forEach(e -> e.ownLookups().bindTo(meters));
         new ShardGauge(config.shard()).bindTo(meters);
         llm = config.llm().filter(l -> config.shard().first()).map(c -> new LlmSpend(c, config.server(), vertx, redis, Clock.systemUTC()));
@@ -115,15 +120,19 @@ public final class ExporterVerticle extends VerticleBase {
                 .setHost(config.server().host())
                 .setPort(config.server().port())
                 .setCompressionSupported(true));
+        web.ifPresent(w -> w.configure(options));
+        Router router = HttpApi.router(vertx, engine, changing, prometheusRegistry, version, tracing, r -> {
+            r.route().handler(guard);
+            llm.ifPresent(l -> l.mount(r));
+        });
+        web.ifPresent(w -> w.protect(router));
         return vertx.createHttpServer(options)
                 .connectionHandler(guard::connected)
-                .requestHandler(HttpApi.router(vertx, engine, changing, prometheusRegistry, version, tracing, router -> {
-                    router.route().handler(guard);
-                    llm.ifPresent(l -> l.mount(router));
-                }))
+                .requestHandler(router)
                 .listen()
                 .onSuccess(s -> {
                     server = s;
+                    web.ifPresent(w -> w.watch(s));
                     engine.start();
                     LOG.info("Vigil " + version + " listening on " + config.server().host() + ":" + s.actualPort()
                             + " with " + engine.sources().size() + " source(s)");
@@ -163,6 +172,7 @@ public final class ExporterVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         Promise<Void> done = Promise.promise();
+        web.ifPresent(WebAccess::close);
         Future<Void> httpClosed = server == null ? Future.succeededFuture() : server.close();
         Future<Void> sourcesClosed = engine == null ? Future.succeededFuture() : engine.stop();
         Future.join(httpClosed, sourcesClosed).onComplete(ar -> {

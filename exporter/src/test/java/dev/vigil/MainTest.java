@@ -53,6 +53,16 @@ class MainTest {
     }
 
     @Test
+    void aMalformedWebConfigFileExitsTwoWithItsFileLineAndKey() throws Exception {
+        Path web = dir.resolve("web.yml");
+        Files.writeString(web, "http_server_config:\n  http2: true\nbasic_auth_user:\n  prometheus: x\n");
+        Path file = dir.resolve("main.yml");
+        Files.writeString(file, "server:\n  web_config_file: " + web + "\n");
+        assertThat(run(Map.of(), "--check-config", "--config=" + file)).isEqualTo(2);
+        assertThat(stderr().strip()).isEqualTo("vigil: config error: " + web + ":3: basic_auth_user: unknown key; did you mean 'basic_auth_users'?");
+    }
+
+    @Test
     void configFromTheEnvironment() throws Exception {
         Path file = dir.resolve("env.yml");
         Files.writeString(file, "server:\n  listen: 127.0.0.1:9\n");

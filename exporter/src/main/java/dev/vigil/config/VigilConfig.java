@@ -32,6 +32,7 @@ public record VigilConfig(
         StringBuilder out = new StringBuilder();
         out.append("config: ").append(origin).append('\n');
         out.append("listen: ").append(server.host()).append(':').append(server.port()).append('\n');
+        server.web().ifPresent(w -> out.append(w.summary()));
         redis.values().stream().sorted(java.util.Comparator.comparing(RedisConfig::name)).forEach(r -> out
                 .append("redis ").append(r.name()).append(": ").append(r.redactedUrl())
                 .append(r.password().isPresent() ? " (password set)" : "").append('\n'));

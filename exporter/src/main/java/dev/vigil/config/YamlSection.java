@@ -38,15 +38,18 @@ public final class YamlSection {
     private final String path;
     private final MappingNode node;
     private final Function<String, String> env;
+    // Files in another program's format (the web configuration file) are read literally: no ${VAR}, no x_file.
+    private final boolean literal;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
     private final Set<String> known = new LinkedHashSet<>();
 
-    private YamlSection(String file, String path, MappingNode node, Function<String, String> env)
+    private YamlSection(String file, String path, MappingNode node, Function<String, String> env, boolean literal)
             throws ConfigException {
         this.file = file;
         this.path = path;
         this.node = node;
         this.env = env;
+        this.literal = literal;
         for (NodeTuple tuple : node.getValue()) {
             if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
                 throw error(tuple.getKeyNode(), path, "keys must be plain names");
@@ -58,13 +61,22 @@ public final class YamlSection {
     }
 
     static YamlSection root(String file, Node node, Function<String, String> env) throws ConfigException {
+        return root(file, node, env, false);
+    }
+
+    /** The root of a file read literally: values as written, no {@code ${VAR}} expansion, no {@code x_file} indirection. */
+    static YamlSection literalRoot(String file, Node node) throws ConfigException {
+        return root(file, node, name -> null, true);
+    }
+
+    private static YamlSection root(String file, Node node, Function<String, String> env, boolean literal) throws ConfigException {
         if (node == null) {
-            return new YamlSection(file, "", new MappingNode(Tag.MAP, List.of(), null), env);
+            return new YamlSection(file, "", new MappingNode(Tag.MAP, List.of(), org.yaml.snakeyaml.DumperOptions.FlowStyle.AUTO), env, literal);
         }
         if (!(node instanceof MappingNode mapping)) {
             throw new ConfigException(file, line(node), "", "the file must be a YAML mapping (key: value lines)");
         }
-        return new YamlSection(file, "", mapping, env);
+        return new YamlSection(file, "", mapping, env, literal);
     }
 
     public boolean has(String key) {
@@ -79,8 +91,11 @@ public final class YamlSection {
 
     public Optional<String> string(String key) throws ConfigException {
         known.add(key);
-        known.add(key + "_file");
         NodeTuple direct = entries.get(key);
+        if (literal) {
+            return direct == null || isNull(direct.getValueNode()) ? Optional.empty() : Optional.of(scalar(direct, key));
+        }
+        known.add(key + "_file");
         NodeTuple fromFile = entries.get(key + "_file");
         if (direct != null && fromFile != null) {
             throw error(fromFile.getKeyNode(), qualify(key + "_file"), "give either " + key + " or " + key + "_file, not both");
@@ -161,7 +176,7 @@ public final class YamlSection {
         if (!(tuple.getValueNode() instanceof MappingNode mapping)) {
             throw error(tuple.getValueNode(), qualify(key), "expected a mapping (nested key: value lines), got " + describe(tuple.getValueNode()));
         }
-        return Optional.of(new YamlSection(file, qualify(key), mapping, env));
+        return Optional.of(new YamlSection(file, qualify(key), mapping, env, literal));
     }
 
     /** A mapping from names the user chose to mappings, such as {@code redis:} or {@code postgres:}, in file order. */
@@ -185,7 +200,7 @@ public final class YamlSection {
         }
         Node value = tuple.getValueNode();
         if (value instanceof MappingNode mapping) {
-            return List.of(new YamlSection(file, qualify(key), mapping, env));
+            return List.of(new YamlSection(file, qualify(key), mapping, env, literal));
         }
         if (!(value instanceof SequenceNode sequence)) {
             throw error(value, qualify(key), "expected a list of mappings, got " + describe(value));
@@ -197,7 +212,7 @@ public final class YamlSection {
             if (!(item instanceof MappingNode mapping)) {
                 throw error(item, itemPath, "expected a mapping (key: value lines), got " + describe(item));
             }
-            out.add(new YamlSection(file, itemPath, mapping, env));
+            out.add(new YamlSection(file, itemPath, mapping, env, literal));
         }
         return out;
     }
@@ -229,7 +244,7 @@ public final class YamlSection {
                         .min(Comparator.comparingInt(k -> editDistance(k, entry.getKey())))
                         .filter(k -> editDistance(k, entry.getKey()) <= Math.max(2, entry.getKey().length() / 3))
                         .map(k -> "; did you mean '" + k + "'?")
-                        .orElse(known.isEmpty() ? "" : "; known keys: " + String.join(", ", known.stream().filter(k -> !k.endsWith("_file")).toList()));
+                        .orElse(known.isEmpty() ? "" : "; known keys: " + String.join(", ", known.stream().filter(k -> literal || !k.endsWith("_file")).toList()));
                 throw error(entry.getValue().getKeyNode(), qualify(entry.getKey()), "unknown key" + hint);
             }
         }
@@ -241,7 +256,7 @@ public final class YamlSection {
     }
 
     private Node valueNode(String key) {
-        NodeTuple tuple = entries.containsKey(key) ? entries.get(key) : entries.get(key + "_file");
+        NodeTuple tuple = entries.containsKey(key) || literal ? entries.get(key) : entries.get(key + "_file");
         return tuple == null ? node : tuple.getValueNode();
     }
 
@@ -254,6 +269,9 @@ public final class YamlSection {
     }
 
     private String expand(ScalarNode scalar, String keyPath) throws ConfigException {
+        if (literal) {
+            return scalar.getValue();
+        }
         Matcher m = VARIABLE.matcher(scalar.getValue());
         StringBuilder out = new StringBuilder();
         while (m.find()) {

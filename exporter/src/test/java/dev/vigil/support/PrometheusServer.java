@@ -36,28 +36,34 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** What to start: scrape targets ({@code host:port}), rule files, intervals, an optional Alertmanager, exemplar storage. */
     public record Setup(List<String> targets, List<Path> ruleFiles, Duration scrapeInterval,
-                        Duration evaluationInterval, String alertmanager, boolean exemplarStorage, boolean nativeHistograms) {
+                        Duration evaluationInterval, String alertmanager, boolean exemplarStorage, boolean nativeHistograms,
+                        String scrapeOptions) {
         public static Setup scraping(String... targets) {
-            return new Setup(List.of(targets), List.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), null, false, false);
+            return new Setup(List.of(targets), List.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), null, false, false, "");
+        }
+
+        /** Extra keys of the scrape job (e.g. {@code scheme}, {@code tls_config}, {@code basic_auth}), each line indented by four spaces. */
+        public Setup withScrapeOptions(String yamlLines) {
+            return new Setup(targets, ruleFiles, scrapeInterval, evaluationInterval, alertmanager, exemplarStorage, nativeHistograms, yamlLines);
         }
 
         public Setup withRules(List<Path> files) {
-            return new Setup(targets, files, scrapeInterval, evaluationInterval, alertmanager, exemplarStorage, nativeHistograms);
+            return new Setup(targets, files, scrapeInterval, evaluationInterval, alertmanager, exemplarStorage, nativeHistograms, scrapeOptions);
         }
 
         /** {@code host:port} of an Alertmanager to send alerts to. */
         public Setup withAlertmanager(String hostPort) {
-            return new Setup(targets, ruleFiles, scrapeInterval, evaluationInterval, hostPort, exemplarStorage, nativeHistograms);
+            return new Setup(targets, ruleFiles, scrapeInterval, evaluationInterval, hostPort, exemplarStorage, nativeHistograms, scrapeOptions);
         }
 
         /** Keeps the exemplars of scraped series ({@code --enable-feature=exemplar-storage}), for {@link #exemplars}. */
         public Setup withExemplarStorage() {
-            return new Setup(targets, ruleFiles, scrapeInterval, evaluationInterval, alertmanager, true, nativeHistograms);
+            return new Setup(targets, ruleFiles, scrapeInterval, evaluationInterval, alertmanager, true, nativeHistograms, scrapeOptions);
         }
 
         /** Scrapes protobuf first and stores native histograms ({@code --enable-feature=native-histograms}). */
         public Setup withNativeHistograms() {
-            return new Setup(targets, ruleFiles, scrapeInterval, evaluationInterval, alertmanager, exemplarStorage, true);
+            return new Setup(targets, ruleFiles, scrapeInterval, evaluationInterval, alertmanager, exemplarStorage, true, scrapeOptions);
         }
     }
 
@@ -105,7 +111,7 @@ public final class PrometheusServer implements AutoCloseable {
             yaml.append("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['")
                     .append(setup.alertmanager()).append("']\n");
         }
-        yaml.append("scrape_configs:\n  - job_name: vigil\n    static_configs:\n      - targets: [");
+        yaml.append("scrape_configs:\n  - job_name: vigil\n").append(setup.scrapeOptions()).append("    static_configs:\n      - targets: [");
         yaml.append(String.join(", ", setup.targets().stream().map(t -> "'" + t + "'").toList()));
         yaml.append("]\n");
         return yaml.toString();
