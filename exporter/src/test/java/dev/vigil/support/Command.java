@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command line tool to its end (promtool, amtool), with its output and exit status. */
@@ -21,8 +22,15 @@ public final class Command {
     }
 
     public static Result run(Path directory, Duration timeout, List<String> command) {
+        return run(directory, timeout, Map.of(), command);
+    }
+
+    /** The same with more environment variables for the tool (podman's CONTAINERS_CONF). */
+    public static Result run(Path directory, Duration timeout, Map<String, String> env, List<String> command) {
         try {
-            Process p = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+            builder.environment().putAll(env);
+            Process p = builder.start();
             p.getOutputStream().close();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
