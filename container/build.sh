@@ -71,7 +71,8 @@ else
     printf 'passwd: files\ngroup: files\nhosts: files dns\n' > "$etc/nsswitch.conf"
 fi
 
-"$ENGINE" build --quiet -f "$containerfile" -t "$IMAGE" "${base_args[@]}" \
+# --no-cache: Buildah reuses a cached LABEL layer even when the revision passed in has changed.
+"$ENGINE" build --quiet --no-cache -f "$containerfile" -t "$IMAGE" "${base_args[@]}" \
     --build-arg "VERSION=$VERSION" --build-arg "REVISION=$REVISION" \
     --build-arg "SOURCE=$SOURCE" --build-arg "LICENSES=$LICENSES" "$context" >/dev/null
 size="$("$ENGINE" image inspect --format '{{.Size}}' "$IMAGE")"

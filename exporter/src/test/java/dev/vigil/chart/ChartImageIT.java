@@ -95,7 +95,8 @@ class ChartImageIT {
             run.addAll(List.of("-v", config + ":/etc/vigil/config:ro", "--tmpfs", "/tmp", image));
             list(vigil, "args").forEach(a -> run.add(a.toString()));
             try {
-                Podman.ok(withRun(run));
+                Command.Result started = Podman.run(Duration.ofMinutes(1), run);
+                assertThat(started.exitCode()).as(started.describe()).isZero();
                 Scrape s = awaitScrape(port, name, m -> m.value("bullmq_job_count", "prefix", "bull", "queue", "emails", "state", "waiting").isPresent()
                         && m.value("pg_up", "server", "primary").orElse(0.0) == 1.0);
                 assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "emails", "state", "waiting")).isEqualTo(3.0);
@@ -167,12 +168,6 @@ class ChartImageIT {
         assertThat(context.get("allowPrivilegeEscalation")).isEqualTo(false);
         return List.of("--user", context.get("runAsUser") + ":" + context.get("runAsGroup"), "--read-only",
                 "--read-only-tmpfs=false", "--cap-drop", "ALL", "--security-opt", "no-new-privileges");
-    }
-
-    private static List<String> withRun(List<String> options) {
-        List<String> args = new ArrayList<>(List.of("run", "--runtime", "runc", "--network=host"));
-        args.addAll(options);
-        return args;
     }
 
     private static Scrape awaitScrape(int port, String container, Predicate<Scrape> condition) {
