@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import sun.misc.Signal;
 
-/** Command line: parse arguments, load the config, start the exporter, stop it cleanly on SIGTERM. */
+/** Command line: parse arguments, load the config, start the exporter, stop it cleanly (status 0) on SIGTERM. */
 public final class Main {
     static final int EXIT_OK = 0;
     static final int EXIT_RUNTIME = 1;
@@ -120,6 +121,9 @@ public final class Main {
                 log.warning("shutdown did not finish cleanly: " + e);
             }
         }, "vigil-shutdown"));
+        // SIGTERM is how Kubernetes and container engines ask a container to stop: a requested end, so exit 0
+        // after the hook above has closed Vert.x (the JVM's own handler exits 143 and the stop looks like a crash).
+        Signal.handle(new Signal("TERM"), signal -> System.exit(EXIT_OK));
         return -1;
     }
 }

@@ -75,9 +75,10 @@ class ChartStandaloneTest {
         assertThat(named(r.podSpec().get("volumes"), "vigil-tmp")).containsKey("emptyDir");
         assertThat(map(vigil, "resources")).isEqualTo(Map.of(
                 "requests", Map.of("cpu", "50m", "memory", "256Mi"), "limits", Map.of("memory", "256Mi")));
-        // The JVM flags of the README's run command (docs/performance.md), and exit on an out-of-memory error.
+        // The heap from the container's memory limit, the small-exporter flags of docs/performance.md, and exit
+        // on an out-of-memory error.
         assertThat(named(vigil.get("env"), "JAVA_TOOL_OPTIONS")).containsEntry("value",
-                "-XX:+UseSerialGC -Xmx96m -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=80m -XX:+ExitOnOutOfMemoryError");
+                "-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=80m -XX:+ExitOnOutOfMemoryError");
         assertThat(r.podSpec()).containsEntry("automountServiceAccountToken", false)
                 .containsEntry("serviceAccountName", at(r.one("ServiceAccount"), "metadata.name"));
 

@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Test;
 class ConfigurationReferenceTest {
     private static final Path DOC = ExternalTool.repoRoot().resolve("docs/configuration.md");
     private static final Path CONFIG_SOURCES = ExternalTool.repoRoot().resolve("exporter/src/main/java/dev/vigil/config");
+    /** The web configuration file is a format of its own (the exporter toolkit's), documented in docs/security.md. */
+    private static final Path WEB_CONFIG_SOURCE = CONFIG_SOURCES.resolve("WebConfigFile.java");
+    private static final Path WEB_CONFIG_DOC = ExternalTool.repoRoot().resolve("docs/security.md");
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern READ = Pattern.compile(
             "\\.(?:string|requiredString|secret|duration|integer|bool|section|sectionList|namedSections|stringList)\\(\"([a-z_]+)\"");
@@ -60,17 +63,40 @@ class ConfigurationReferenceTest {
         }
         Set<String> read = new TreeSet<>();
         try (Stream<Path> sources = Files.list(CONFIG_SOURCES)) {
-            for (Path source : sources.toList()) {
-                Matcher m = READ.matcher(Files.readString(source));
-                while (m.find()) {
-                    read.add(m.group(1));
-                }
+            for (Path source : sources.filter(s -> !s.equals(WEB_CONFIG_SOURCE)).toList()) {
+                read.addAll(keysRead(source));
             }
         }
         read.removeAll(PRICE_FILE);
         assertThat(read).hasSizeGreaterThan(60);
         assertThat(read.stream().filter(key -> !documented.contains(key)).toList())
                 .as("keys the config loader reads that docs/configuration.md does not document").isEmpty();
+    }
+
+    @Test
+    void everyKeyOfTheWebConfigFileIsDocumented() throws IOException {
+        Set<String> documented = new HashSet<>();
+        for (String line : Files.readAllLines(WEB_CONFIG_DOC)) {
+            if (line.startsWith("| `")) {
+                Matcher m = CODE.matcher(line.split("\\|")[1]);
+                while (m.find()) {
+                    documented.addAll(List.of(m.group(1).split("\\.")));
+                }
+            }
+        }
+        Set<String> read = keysRead(WEB_CONFIG_SOURCE);
+        assertThat(read).contains("tls_server_config", "basic_auth_users");
+        assertThat(read.stream().filter(key -> !documented.contains(key)).toList())
+                .as("keys of the web configuration file that docs/security.md does not document").isEmpty();
+    }
+
+    private static Set<String> keysRead(Path source) throws IOException {
+        Set<String> read = new TreeSet<>();
+        Matcher m = READ.matcher(Files.readString(source));
+        while (m.find()) {
+            read.add(m.group(1));
+        }
+        return read;
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command line tool to its end (promtool, amtool), with its output and exit status. */
@@ -21,13 +22,23 @@ public final class Command {
     }
 
     public static Result run(Path directory, Duration timeout, List<String> command) {
-        return run(directory, timeout, command, null);
+        return run(directory, timeout, Map.of(), command, null);
     }
 
     /** Runs the command with this file as its standard input ({@code promtool check metrics} reads a scrape there). */
     public static Result run(Path directory, Duration timeout, List<String> command, Path stdin) {
+        return run(directory, timeout, Map.of(), command, stdin);
+    }
+
+    /** The same with more environment variables for the tool (podman's CONTAINERS_CONF). */
+    public static Result run(Path directory, Duration timeout, Map<String, String> env, List<String> command) {
+        return run(directory, timeout, env, command, null);
+    }
+
+    private static Result run(Path directory, Duration timeout, Map<String, String> env, List<String> command, Path stdin) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+            builder.environment().putAll(env);
             if (stdin != null) {
                 builder.redirectInput(stdin.toFile());
             }
