@@ -2,6 +2,8 @@ package dev.vigil.log;
 
 import dev.vigil.config.Redaction;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -14,6 +16,13 @@ import java.util.logging.Logger;
  * line per event. Every line passes through URL credential redaction on the way out.
  */
 public final class LogSetup {
+    /**
+     * The loggers whose level is set here. java.util.logging holds loggers weakly: a level set on a logger
+     * nobody references is lost at the next collection, and Lettuce's and Netty's loggers, made later, would
+     * then inherit the root's INFO (Lettuce logging a refused Sentinel connect on every poll).
+     */
+    private static final List<Logger> QUIETED = new ArrayList<>();
+
     private LogSetup() {
     }
 
@@ -32,10 +41,16 @@ public final class LogSetup {
         root.addHandler(handler);
         root.setLevel(Level.INFO);
         // Lettuce logs every reconnect attempt; Vigil logs the source going down and coming back instead.
-        Logger.getLogger("io.lettuce").setLevel(Level.SEVERE);
-        Logger.getLogger("io.netty").setLevel(Level.WARNING);
+        quiet("io.lettuce", Level.SEVERE);
+        quiet("io.netty", Level.WARNING);
         // The OTLP exporter logs every failed batch; Vigil's ExportOutcomeLog logs the failure and the recovery once each.
-        Logger.getLogger("io.opentelemetry.exporter").setLevel(Level.OFF);
+        quiet("io.opentelemetry.exporter", Level.OFF);
+    }
+
+    private static synchronized void quiet(String name, Level level) {
+        Logger logger = Logger.getLogger(name);
+        logger.setLevel(level);
+        QUIETED.add(logger);
     }
 
     /**

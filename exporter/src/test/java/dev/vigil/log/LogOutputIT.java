@@ -65,6 +65,38 @@ class LogOutputIT {
         }
     }
 
+    @Test
+    void anUnreachableSentinelIsLoggedOnceNotOncePerPoll() throws Exception {
+        Path config = Files.createTempFile("vigil-log", ".yml");
+        Files.writeString(config, """
+                server:
+                  listen: 127.0.0.1:%d
+                redis:
+                  main:
+                    url: redis-sentinel://127.0.0.1:%d#mymaster
+                    connect_timeout: 300ms
+                bullmq:
+                  - redis: main
+                    interval: 200ms
+                """.formatted(TestRedis.freePort(), TestRedis.freePort()));
+        Path stderr = Files.createTempFile("vigil-log", ".err");
+        Process vigil = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.vigil.Main", "--config", config.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
+        Supplier<List<String>> lines = () -> read(stderr);
+        try {
+            await(lines, "is down");
+            // Lettuce's loggers are made at the first connect, after start-up; a collection in between once lost
+            // the level Vigil set on their parent, and every poll's refused connect was logged again.
+            RunningExporter.sleep(3000); // about fifteen polls
+        } finally {
+            vigil.destroy();
+            vigil.waitFor(15, TimeUnit.SECONDS);
+        }
+        assertThat(count(lines, "is down")).as("one line for the outage").isEqualTo(1);
+        assertThat(lines.get()).as("Lettuce's own line per refused connect").noneMatch(l -> l.contains("Cannot connect Redis Sentinel at"));
+    }
+
     private static List<String> read(Path file) {
         try {
             return Files.readAllLines(file);
