@@ -79,7 +79,9 @@ public final class ConnectionGuard implements Handler<RoutingContext> {
      * connection handler, so a connection that never sends any would never get its head deadline.
      */
     public HttpServerOptions apply(HttpServerOptions options) {
+        // The TLS handshake comes before the request head and counts against its deadline (Vert.x's own is 10 s).
         return options.setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setSslHandshakeTimeout(limits.headTimeout().toMillis()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setHttp2ClearTextEnabled(false);
     }
 

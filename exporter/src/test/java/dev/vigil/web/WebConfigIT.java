@@ -11,6 +11,7 @@ import dev.vigil.support.Scrape;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,8 +99,12 @@ class WebConfigIT {
     }
 
     private static RunningExporter start(Path web) throws IOException {
+        return start(web, "");
+    }
+
+    private static RunningExporter start(Path web, String moreServerKeys) throws IOException {
         Path token = Files.writeString(certs.resolve("push-token"), "push-token-1");
-        return RunningExporter.start("server:\n  listen: 127.0.0.1:0\n  web_config_file: " + web + "\n"
+        return RunningExporter.start("server:\n  listen: 127.0.0.1:0\n  web_config_file: " + web + "\n" + moreServerKeys
                 + "llm:\n  push:\n    token_file: " + token + "\n");
     }
 
@@ -180,6 +185,18 @@ class WebConfigIT {
             prometheus.awaitQuery("up{job=\"vigil\"}", Duration.ofSeconds(30),
                     r -> r.size() == 1 && r.getJsonObject(0).getJsonArray("value").getString(1).equals("1"));
             assertThat(prometheus.value("vigil_build_info{job=\"vigil\"}")).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void aConnectionThatNeverStartsItsHandshakeIsClosedAtTheRequestHeadDeadline() throws Exception {
+        Path web = webConfig("silent-web.yml", "RequireAndVerifyClientCert", "  prometheus: " + hash(PASSWORD) + "\n");
+        try (RunningExporter vigil = start(web, "  request_head_timeout: 1s\n");
+             Socket silent = new Socket("127.0.0.1", port(vigil))) {
+            // Vert.x's own TLS handshake deadline is 10 s; the head deadline covers the handshake too, so a
+            // TLS port is no easier to tie up with silent connections than a plain one.
+            silent.setSoTimeout(5000);
+            assertThat(silent.getInputStream().read()).as("closed by the server, before the read's own 5 s timeout").isEqualTo(-1);
         }
     }
 
