@@ -2,17 +2,16 @@ package dev.vigil.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.support.ExternalTool;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
 import dev.vigil.support.SystemRedis;
+import dev.vigil.support.TestCertificates;
 import dev.vigil.support.TestRedis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,27 +25,9 @@ class RedisConnectionsIT {
 
     @BeforeAll
     static void certificates() throws Exception {
-        ExternalTool.require(ExternalTool.onPath("openssl", "version"), "openssl", "apt-get install openssl");
+        TestCertificates certificates = TestCertificates.in(certs);
         SystemRedis.requireInstalled();
-        openssl("genrsa", "-out", "ca.key", "2048");
-        openssl("req", "-x509", "-new", "-key", "ca.key", "-days", "2", "-subj", "/CN=vigil-test-ca", "-out", "ca.crt");
-        Files.writeString(certs.resolve("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-        for (String who : List.of("server", "client")) {
-            openssl("genrsa", "-out", who + ".key", "2048");
-            openssl("req", "-new", "-key", who + ".key", "-subj", "/CN=" + who, "-out", who + ".csr");
-            openssl("x509", "-req", "-in", who + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-                    "-days", "2", "-extfile", "san.ext", "-out", who + ".crt");
-        }
-    }
-
-    private static void openssl(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(certs.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("openssl " + List.of(args) + ": " + out);
-        }
+        certificates.authority("ca").issue("server", "ca").issue("client", "ca");
     }
 
     private static SystemRedis tlsRedis(String authClients) {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-import dev.vigil.support.ExternalTool;
 import dev.vigil.support.PrometheusServer;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
+import dev.vigil.support.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -24,8 +24,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -44,36 +42,9 @@ class WebConfigIT {
 
     @BeforeAll
     static void certificates() throws Exception {
-        ExternalTool.require(ExternalTool.onPath("openssl", "version"), "openssl", "apt-get install openssl");
-        Files.writeString(certs.resolve("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-        for (String ca : List.of("ca", "other-ca")) {
-            openssl("genrsa", "-out", ca + ".key", "2048");
-            openssl("req", "-x509", "-new", "-key", ca + ".key", "-days", "2", "-subj", "/CN=" + ca, "-out", ca + ".crt");
-        }
-        issue("server", "ca");
-        issue("server2", "ca");
-        issue("client", "ca");
-        issue("stranger", "other-ca");
-        for (String who : List.of("client", "stranger")) {
-            openssl("pkcs12", "-export", "-in", who + ".crt", "-inkey", who + ".key", "-passout", "pass:test", "-out", who + ".p12");
-        }
-    }
-
-    private static void issue(String who, String ca) throws Exception {
-        openssl("genrsa", "-out", who + ".key", "2048");
-        openssl("req", "-new", "-key", who + ".key", "-subj", "/CN=" + who, "-out", who + ".csr");
-        openssl("x509", "-req", "-in", who + ".csr", "-CA", ca + ".crt", "-CAkey", ca + ".key", "-CAcreateserial",
-                "-days", "2", "-extfile", "san.ext", "-out", who + ".crt");
-    }
-
-    private static void openssl(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(certs.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("openssl " + List.of(args) + ": " + out);
-        }
+        TestCertificates.in(certs).authority("ca").authority("other-ca")
+                .issue("server", "ca").issue("server2", "ca").issue("client", "ca").issue("stranger", "other-ca")
+                .pkcs12("client").pkcs12("stranger");
     }
 
     private static String hash(String password) {
