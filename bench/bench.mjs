@@ -221,27 +221,7 @@ async function redisInfo(redis) {
     await text(url);
     // Side by side in one window: Vigil polls every 250 ms, redis_exporter is scraped every 250 ms. A poll
     // every second would leave Vigil's code interpreted for minutes: the JIT compiles what runs often.
-    const vWindows = [];
-    const eScrape = [];
-    const eCpu = [];
-    for (let i = 0; i < REPEATS; i++) {
-      const scrapes = (async () => {
-        const c0 = cpuMs(exporter.pid);
-        const times = [];
-        const end = Date.now() + SECONDS * 1000;
-        while (Date.now() < end) {
-          const t0 = process.hrtime.bigint();
-          await text(url);
-          times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-          await sleep(PEER_SCRAPE_MS);
-        }
-        eScrape.push(median(times));
-        eCpu.push((cpuMs(exporter.pid) - c0) / times.length);
-      })();
-      scrapes.catch(() => {});
-      vWindows.push(await pollWindow(v, AUX_PORT, 'redis/main', SECONDS, null, WARM_POLLS));
-      await scrapes;
-    }
+    const { vWindows, eScrape, eCpu } = await sideBySide(exporter, url, v, 'redis/main');
     await stop(exporter);
     await stop(v);
     row('Redis INFO: poll time vs redis_exporter scrape', `${fmt(median(vWindows.map((w) => w.pollMs)))} ms`, `${fmt(median(eScrape))} ms`, ratio(median(eScrape), median(vWindows.map((w) => w.pollMs))));
@@ -249,6 +229,37 @@ async function redisInfo(redis) {
     const ready = await peerStartToReady('prometheus-redis-exporter', ['--redis.addr', REDIS_URL, '--web.listen-address', `127.0.0.1:${REDIS_EXPORTER_PORT}`], url);
     row('redis_exporter start to first /metrics (for reference)', '', `${fmt(ready, 0)} ms`);
   });
+}
+
+/**
+ * The peer exporter scraped every PEER_SCRAPE_MS while a Vigil polls, in the same windows (REPEATS of SECONDS):
+ * Vigil's poll windows, and the peer's median scrape time and CPU per scrape per window. onScrape runs after
+ * each scrape.
+ */
+async function sideBySide(exporter, url, v, source, onScrape = () => {}) {
+  const vWindows = [];
+  const eScrape = [];
+  const eCpu = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const scrapes = (async () => {
+      const c0 = cpuMs(exporter.pid);
+      const times = [];
+      const end = Date.now() + SECONDS * 1000;
+      while (Date.now() < end) {
+        const t0 = process.hrtime.bigint();
+        await text(url);
+        times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        onScrape();
+        await sleep(PEER_SCRAPE_MS);
+      }
+      eScrape.push(median(times));
+      eCpu.push((cpuMs(exporter.pid) - c0) / times.length);
+    })();
+    scrapes.catch(() => {});
+    vWindows.push(await pollWindow(v, AUX_PORT, source, SECONDS, null, WARM_POLLS));
+    await scrapes;
+  }
+  return { vWindows, eScrape, eCpu };
 }
 
 function pgCommand(cmd, argv) {
@@ -281,29 +292,10 @@ async function postgres() {
     const exporter = launch('prometheus-postgres-exporter', ['--web.listen-address', `127.0.0.1:${PG_EXPORTER_PORT}`], { env });
     await msUntilOk(exporter, url);
     await text(url);
-    const vWindows = [];
-    const eScrape = [];
-    const eCpu = [];
     let eConnections = 0;
-    for (let i = 0; i < REPEATS; i++) {
-      const scrapes = (async () => {
-        const c0 = cpuMs(exporter.pid);
-        const times = [];
-        const end = Date.now() + SECONDS * 1000;
-        while (Date.now() < end) {
-          const t0 = process.hrtime.bigint();
-          await text(url);
-          times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-          eConnections = Math.max(eConnections, Number(psql("select count(*) from pg_stat_activity where usename = 'pgexporter'")));
-          await sleep(PEER_SCRAPE_MS);
-        }
-        eScrape.push(median(times));
-        eCpu.push((cpuMs(exporter.pid) - c0) / times.length);
-      })();
-      scrapes.catch(() => {});
-      vWindows.push(await pollWindow(v, AUX_PORT, 'postgres/bench', SECONDS, null, WARM_POLLS));
-      await scrapes;
-    }
+    const { vWindows, eScrape, eCpu } = await sideBySide(exporter, url, v, 'postgres/bench', () => {
+      eConnections = Math.max(eConnections, Number(psql("select count(*) from pg_stat_activity where usename = 'pgexporter'")));
+    });
     const vConnections = Number(psql("select count(*) from pg_stat_activity where usename = 'vigil'"));
     await stop(exporter);
     await stop(v);

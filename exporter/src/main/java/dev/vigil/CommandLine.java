@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The parsed command line. Unknown options are errors, not silently ignored. */
-record CommandLine(String config, boolean checkConfig, LogFormat logFormat, boolean version, boolean help) {
+record CommandLine(String config, boolean checkConfig, boolean once, LogFormat logFormat, boolean version, boolean help) {
 
     static CommandLine parse(String[] args, Map<String, String> env) {
         String config = env.get("VIGIL_CONFIG");
@@ -13,6 +13,7 @@ record CommandLine(String config, boolean checkConfig, LogFormat logFormat, bool
             config = null;
         }
         boolean check = false;
+        boolean once = false;
         boolean version = false;
         boolean help = false;
         LogFormat format = LogFormat.TEXT;
@@ -35,12 +36,13 @@ record CommandLine(String config, boolean checkConfig, LogFormat logFormat, bool
                     }
                 }
                 case "--check-config" -> check = true;
+                case "--once" -> once = true;
                 case "--version" -> version = true;
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
             }
         }
-        return new CommandLine(config, check, format, version, help);
+        return new CommandLine(config, check, once, format, version, help);
     }
 
     private static String next(String[] args, int i, String option) {

@@ -84,6 +84,16 @@ public final class ExporterVerticle extends VerticleBase {
         return server.actualPort();
     }
 
+    /** True once every source has finished its first poll, successfully or not (what /readyz answers). */
+    public boolean ready() {
+        return engine.sources().stream().allMatch(s -> s.state().polledOnce());
+    }
+
+    /** What a text-format scrape of /metrics would return now. */
+    public byte[] textExposition() {
+        return HttpApi.textExposition(changing, prometheusRegistry);
+    }
+
     @Override
     public Future<?> start() {
         // Setting up the SDKs loads thousands of classes (seconds on a small machine): not on the event loop.

@@ -33,6 +33,8 @@ public final class Main {
             Options:
               --config FILE        YAML configuration (default: $VIGIL_CONFIG, else built-in defaults)
               --check-config       validate the configuration, print a summary, exit 0 (valid) or 2
+              --once               start, poll every source once, print what /metrics would
+                                   serve (text format) and exit 0; sources that are down say so
               --log-format FORMAT  text (default) or json
               --version            print the version and exit
               --help               print this help and exit
@@ -85,10 +87,11 @@ public final class Main {
             return EXIT_OK;
         }
         LogSetup.configure(cl.logFormat());
-        return start(config, env);
+        return start(config, env, cl.once() ? out : null);
     }
 
-    private static int start(VigilConfig config, Map<String, String> env) {
+    /** @param once where {@code --once} prints the exposition, or null to keep running until stopped */
+    private static int start(VigilConfig config, Map<String, String> env, PrintStream once) {
         Logger log = Logger.getLogger(Main.class.getName());
         String version = Version.get();
         for (String line : config.summary().split("\n")) {
@@ -98,7 +101,8 @@ public final class Main {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
         CountDownLatch started = new CountDownLatch(1);
         Throwable[] failure = new Throwable[1];
-        vertx.deployVerticle(new ExporterVerticle(config, version, env)).onComplete(ar -> {
+        ExporterVerticle exporter = new ExporterVerticle(config, version, env);
+        vertx.deployVerticle(exporter).onComplete(ar -> {
             failure[0] = ar.cause();
             started.countDown();
         });
@@ -113,6 +117,9 @@ public final class Main {
             vertx.close();
             return EXIT_RUNTIME;
         }
+        if (once != null) {
+            return printOnce(exporter, vertx, once);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutting down");
             try {
@@ -125,5 +132,27 @@ public final class Main {
         // after the hook above has closed Vert.x (the JVM's own handler exits 143 and the stop looks like a crash).
         Signal.handle(new Signal("TERM"), signal -> System.exit(EXIT_OK));
         return -1;
+    }
+
+    /**
+     * Waits for every source's first poll (each ends within its timeout, down or up), prints the exposition and
+     * stops. The container build runs this to record the classes a real start loads (docs/container.md).
+     */
+    private static int printOnce(ExporterVerticle exporter, Vertx vertx, PrintStream out) {
+        try {
+            while (!exporter.ready()) {
+                Thread.sleep(20);
+            }
+            out.write(exporter.textExposition());
+            out.flush();
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            return EXIT_OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_RUNTIME;
+        } catch (Exception e) {
+            Logger.getLogger(Main.class.getName()).severe("--once: " + e);
+            return EXIT_RUNTIME;
+        }
     }
 }

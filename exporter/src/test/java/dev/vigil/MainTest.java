@@ -31,6 +31,24 @@ class MainTest {
     }
 
     @Test
+    void oncePollsEverySourcePrintsTheExpositionAndExitsZeroEvenWithTheSourceDown() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            closedPort = probe.getLocalPort(); // nothing listens here once the probe is closed
+        }
+        Path file = dir.resolve("vigil.yml");
+        Files.writeString(file, """
+                server: { listen: "127.0.0.1:0" }
+                redis: { main: { url: "redis://127.0.0.1:%d", connect_timeout: 1s } }
+                bullmq: [ { redis: main } ]
+                """.formatted(closedPort));
+        assertThat(run(Map.of(), "--config", file.toString(), "--once")).isEqualTo(0);
+        assertThat(stdout()).contains("vigil_source_up{source=\"bullmq/main/bull\"} 0.0\n")
+                .contains("vigil_source_poll_errors_total{reason=\"connection\",source=\"bullmq/main/bull\"} 1.0\n")
+                .contains("vigil_build_info{").contains("jvm_memory_used_bytes{");
+    }
+
+    @Test
     void checkConfigOnAGoodFilePrintsASummaryAndExitsZero() throws Exception {
         Path file = dir.resolve("ok.yml");
         Files.writeString(file, """

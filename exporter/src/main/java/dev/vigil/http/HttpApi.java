@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -22,6 +23,19 @@ public final class HttpApi {
      * @param meters   the Micrometer registry, rendered for every scrape
      * @param apiRoutes adds the {@code /api/...} routes of the configured features (the llm push endpoint)
      */
+    /**
+     * What a text-format scrape of /metrics would return now, without the HTTP server: for {@code --once}, which
+     * prints it and exits.
+     */
+    public static byte[] textExposition(List<MultiCollector> changing, PrometheusRegistry meters) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (MultiCollector part : changing) {
+            out.writeBytes(Exposition.TEXT.render(part.collect(), false));
+        }
+        out.writeBytes(Exposition.TEXT.render(meters.scrape(), true));
+        return out.toByteArray();
+    }
+
     public static Router router(Vertx vertx, PollEngine engine, List<MultiCollector> changing, PrometheusRegistry meters,
                                 String version, Tracing tracing, Consumer<Router> apiRoutes) {
         Router router = Router.router(vertx);

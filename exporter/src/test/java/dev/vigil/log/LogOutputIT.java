@@ -34,9 +34,7 @@ class LogOutputIT {
                         interval: 200ms
                     """.formatted(TestRedis.freePort(), redis.port()));
             Path stderr = Files.createTempFile("vigil-log", ".err");
-            Process vigil = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "dev.vigil.Main", "--config", config.toString(), "--log-format", "json")
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
+            Process vigil = start(config, stderr, "--log-format", "json");
             Supplier<List<String>> lines = () -> read(stderr);
             try {
                 await(lines, "is up"); // "is up:" or, when a cold JVM's first poll timed out, "is up again"
@@ -80,9 +78,7 @@ class LogOutputIT {
                     interval: 200ms
                 """.formatted(TestRedis.freePort(), TestRedis.freePort()));
         Path stderr = Files.createTempFile("vigil-log", ".err");
-        Process vigil = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.vigil.Main", "--config", config.toString())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
+        Process vigil = start(config, stderr);
         Supplier<List<String>> lines = () -> read(stderr);
         try {
             await(lines, "is down");
@@ -95,6 +91,14 @@ class LogOutputIT {
         }
         assertThat(count(lines, "is down")).as("one line for the outage").isEqualTo(1);
         assertThat(lines.get()).as("Lettuce's own line per refused connect").noneMatch(l -> l.contains("Cannot connect Redis Sentinel at"));
+    }
+
+    /** Vigil as its own process, on the test classpath, with its stderr in this file. */
+    private static Process start(Path config, Path stderr, String... moreArgs) throws java.io.IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.vigil.Main", "--config", config.toString()));
+        command.addAll(List.of(moreArgs));
+        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
     }
 
     private static List<String> read(Path file) {
