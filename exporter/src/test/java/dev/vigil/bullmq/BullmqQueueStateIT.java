@@ -95,16 +95,16 @@ class BullmqQueueStateIT {
         clientNamed("other:" + encoded);                 // another prefix: not ours
 
         try (RunningExporter vigil = RunningExporter.start(config(""))) {
-            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_queue_workers", "prefix", "bull", "queue", "emails").isPresent());
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_queue_workers", "redis", "main", "prefix", "bull", "queue", "emails").isPresent());
             long elapsedMs = redisNowMs() - now;
             Map<String, Double> expected = Map.of("waiting", 5.0, "active", 1.0, "delayed", 3.0, "prioritized", 2.0,
                     "paused", 0.0, "waiting-children", 1.0, "completed", 4.0, "failed", 2.0);
-            expected.forEach((state, n) -> assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "emails", "state", state))
+            expected.forEach((state, n) -> assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "emails", "state", state))
                     .as(state).isEqualTo(n));
-            assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "emails")).isEqualTo(0.0);
-            assertThat(s.require("bullmq_queue_workers", "prefix", "bull", "queue", "emails")).isEqualTo(2.0);
+            assertThat(s.require("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "emails")).isEqualTo(0.0);
+            assertThat(s.require("bullmq_queue_workers", "redis", "main", "prefix", "bull", "queue", "emails")).isEqualTo(2.0);
             // The wait tail (120 s) is older than the head of prioritized (30 s); job 10 is not next, so not counted.
-            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "emails"))
+            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "redis", "main", "prefix", "bull", "queue", "emails"))
                     .isBetween(120.0, 120.0 + elapsedMs / 1000.0);
             assertThat(s.require("vigil_source_up", "source", SOURCE)).isEqualTo(1.0);
         }
@@ -130,23 +130,23 @@ class BullmqQueueStateIT {
         job("legacy", "1", now - 100_000, 60_000);
 
         try (RunningExporter vigil = RunningExporter.start(config(""))) {
-            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_queue_paused", "prefix", "bull", "queue", "legacy").isPresent());
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "legacy").isPresent());
             double elapsed = (redisNowMs() - now) / 1000.0;
-            assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "tenant:42:reports")).isEqualTo(1.0);
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "tenant:42:reports", "state", "paused")).isEqualTo(2.0);
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "tenant:42:reports", "state", "waiting")).isEqualTo(0.0);
-            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "tenant:42:reports"))
+            assertThat(s.require("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "tenant:42:reports")).isEqualTo(1.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "tenant:42:reports", "state", "paused")).isEqualTo(2.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "tenant:42:reports", "state", "waiting")).isEqualTo(0.0);
+            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "redis", "main", "prefix", "bull", "queue", "tenant:42:reports"))
                     .isBetween(10.0, 10.0 + elapsed);
 
-            assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "v6")).isEqualTo(1.0);
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "v6", "state", "waiting")).isEqualTo(3.0);
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "v6", "state", "paused")).isEqualTo(0.0);
+            assertThat(s.require("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "v6")).isEqualTo(1.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "v6", "state", "waiting")).isEqualTo(3.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "v6", "state", "paused")).isEqualTo(0.0);
             // Job hashes missing (removed meanwhile): no age rather than a made-up one.
-            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "v6")).isEqualTo(0.0);
+            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "redis", "main", "prefix", "bull", "queue", "v6")).isEqualTo(0.0);
 
-            assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "legacy")).isEqualTo(1.0);
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "legacy", "state", "paused")).isEqualTo(2.0);
-            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "legacy"))
+            assertThat(s.require("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "legacy")).isEqualTo(1.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "legacy", "state", "paused")).isEqualTo(2.0);
+            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "redis", "main", "prefix", "bull", "queue", "legacy"))
                     .isBetween(40.0, 40.0 + elapsed);
         }
     }
@@ -159,20 +159,20 @@ class BullmqQueueStateIT {
         app.lpush("bull:quiet:wait", "1");
         app.xadd("bull:quiet:events", "event", "waiting", "jobId", "1", "prev", "added");
         try (RunningExporter vigil = RunningExporter.start(config("    full_read_interval: 1h\n"))) {
-            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "prefix", "bull", "queue", "quiet", "state", "waiting").isPresent());
-            double age = vigil.scrapeAfterNextPoll(SOURCE).require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "quiet");
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "quiet", "state", "waiting").isPresent());
+            double age = vigil.scrapeAfterNextPoll(SOURCE).require("bullmq_queue_oldest_waiting_job_age_seconds", "redis", "main", "prefix", "bull", "queue", "quiet");
             // A job pushed by hand writes no event: with the next full read an hour away, Vigil does not see it...
             job("quiet", "2", redisNowMs(), 0);
             app.lpush("bull:quiet:wait", "2");
             RunningExporter.sleep(1200);
             Scrape s = vigil.scrapeAfterNextPoll(SOURCE);
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "quiet", "state", "waiting")).isEqualTo(1.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "quiet", "state", "waiting")).isEqualTo(1.0);
             // ...while the age of the job next in line goes on growing with Redis' clock, not frozen at the last read.
-            double later = s.require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "quiet");
+            double later = s.require("bullmq_queue_oldest_waiting_job_age_seconds", "redis", "main", "prefix", "bull", "queue", "quiet");
             assertThat(later).isGreaterThanOrEqualTo(age + 1.0).isCloseTo((redisNowMs() - readyAt) / 1000.0, within(1.0));
             // An event, as BullMQ writes one with every change, gets the queue read again at the next poll.
             app.xadd("bull:quiet:events", "event", "waiting", "jobId", "2", "prev", "added");
-            vigil.awaitScrape(Duration.ofSeconds(5), x -> x.require("bullmq_job_count", "prefix", "bull", "queue", "quiet", "state", "waiting") == 2.0);
+            vigil.awaitScrape(Duration.ofSeconds(5), x -> x.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "quiet", "state", "waiting") == 2.0);
         }
     }
 
@@ -182,12 +182,12 @@ class BullmqQueueStateIT {
         app.lpush("bull:manual:wait", "1", "2");
         app.xadd("bull:manual:events", "event", "waiting", "jobId", "2", "prev", "added");
         try (RunningExporter vigil = RunningExporter.start(config("    full_read_interval: 2s\n"))) {
-            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "prefix", "bull", "queue", "manual", "state", "waiting").orElse(0.0) == 2.0);
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "manual", "state", "waiting").orElse(0.0) == 2.0);
             long deleted = System.nanoTime();
             app.del("bull:manual:wait");
             // The documented bound: full_read_interval plus one poll interval, plus the poll's own time and a scrape.
             vigil.awaitScrape(Duration.ofMillis(2000 + 200 + 1500),
-                    x -> x.require("bullmq_job_count", "prefix", "bull", "queue", "manual", "state", "waiting") == 0.0);
+                    x -> x.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "manual", "state", "waiting") == 0.0);
             assertThat(Duration.ofNanos(System.nanoTime() - deleted)).isLessThanOrEqualTo(Duration.ofMillis(3700));
         }
     }
@@ -199,7 +199,7 @@ class BullmqQueueStateIT {
         app.rpush("bull:marked:wait", "2", "1", "0:0");
         try (RunningExporter vigil = RunningExporter.start(config(""))) {
             Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.hasFamily("bullmq_job_count"));
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "marked", "state", "waiting")).isEqualTo(2.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "marked", "state", "waiting")).isEqualTo(2.0);
         }
     }
 
@@ -208,11 +208,11 @@ class BullmqQueueStateIT {
         bullmqQueue("old");
         app.lpush("bull:old:wait", "1");
         try (RunningExporter vigil = RunningExporter.start(config(""))) {
-            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "prefix", "bull", "queue", "old", "state", "waiting").isPresent());
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "old", "state", "waiting").isPresent());
             app.del("bull:old:meta", "bull:old:id", "bull:old:wait");
             bullmqQueue("new");
-            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_queue_paused", "prefix", "bull", "queue", "new").isPresent());
-            assertThat(s.value("bullmq_job_count", "prefix", "bull", "queue", "old", "state", "waiting")).isEmpty();
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "new").isPresent());
+            assertThat(s.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "old", "state", "waiting")).isEmpty();
             assertThat(s.body()).doesNotContain("queue=\"old\"");
         }
     }
@@ -234,8 +234,8 @@ class BullmqQueueStateIT {
                 """.formatted(redis.url());
         try (RunningExporter vigil = RunningExporter.start(yaml)) {
             Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.hasFamily("bullmq_job_count"));
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "listed", "state", "waiting")).isEqualTo(2.0);
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "not:created:yet", "state", "waiting")).isEqualTo(0.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "listed", "state", "waiting")).isEqualTo(2.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "not:created:yet", "state", "waiting")).isEqualTo(0.0);
             assertThat(s.body()).doesNotContain("queue=\"unlisted\"");
         }
     }
@@ -248,12 +248,12 @@ class BullmqQueueStateIT {
         try (RunningExporter vigil = RunningExporter.start(config("    max_queues: 3\n"))) {
             Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.hasFamily("bullmq_queue_paused"));
             assertThat(s.series().keySet().stream().filter(k -> k.startsWith("bullmq_queue_paused{")).toList())
-                    .containsExactly("bullmq_queue_paused{prefix=\"bull\",queue=\"a\"}",
-                            "bullmq_queue_paused{prefix=\"bull\",queue=\"b\"}",
-                            "bullmq_queue_paused{prefix=\"bull\",queue=\"c\"}");
+                    .containsExactly("bullmq_queue_paused{prefix=\"bull\",queue=\"a\",redis=\"main\"}",
+                            "bullmq_queue_paused{prefix=\"bull\",queue=\"b\",redis=\"main\"}",
+                            "bullmq_queue_paused{prefix=\"bull\",queue=\"c\",redis=\"main\"}");
             // Counted, not only logged: 5 found, 2 left out.
-            assertThat(s.require("bullmq_queues_discovered", "source", SOURCE)).isEqualTo(5.0);
-            assertThat(s.require("bullmq_queues_dropped", "source", SOURCE)).isEqualTo(2.0);
+            assertThat(s.require("bullmq_queues_discovered", "source", SOURCE, "redis", "main")).isEqualTo(5.0);
+            assertThat(s.require("bullmq_queues_dropped", "source", SOURCE, "redis", "main")).isEqualTo(2.0);
         }
     }
 
@@ -265,7 +265,7 @@ class BullmqQueueStateIT {
         app.set("bull:clash:wait", "not a list");
         try (RunningExporter vigil = RunningExporter.start(config(""))) {
             Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.hasFamily("bullmq_job_count"));
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "good", "state", "waiting")).isEqualTo(1.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "good", "state", "waiting")).isEqualTo(1.0);
             assertThat(s.body()).doesNotContain("queue=\"clash\"");
             assertThat(s.require("vigil_source_up", "source", SOURCE)).isEqualTo(1.0);
         }
@@ -292,7 +292,7 @@ class BullmqQueueStateIT {
                          timeout: 1s
                          discovery_interval: 1s
                      """.formatted(proxy.port()))) {
-            Scrape first = vigil.awaitScrape(Duration.ofSeconds(20), s -> s.value("bullmq_job_count", "prefix", "bull",
+            Scrape first = vigil.awaitScrape(Duration.ofSeconds(20), s -> s.value("bullmq_job_count", "redis", "main", "prefix", "bull",
                     "queue", "early", "state", "waiting").orElse(0.0) == 1.0);
             double timeoutsAtStart = first.require("vigil_source_poll_errors_total", "source", SOURCE, "reason", "timeout");
             bullmqQueue("late");
@@ -300,7 +300,7 @@ class BullmqQueueStateIT {
             // The new queue shows up through a later discovery, while every poll keeps succeeding.
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             Scrape s = vigil.scrape();
-            while (s.value("bullmq_job_count", "prefix", "bull", "queue", "late", "state", "waiting").orElse(0.0) != 2.0) {
+            while (s.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "late", "state", "waiting").orElse(0.0) != 2.0) {
                 assertThat(s.require("vigil_source_up", "source", SOURCE)).isEqualTo(1.0);
                 assertThat(System.nanoTime()).as("the late queue was never discovered").isLessThan(deadline);
                 RunningExporter.sleep(100);
@@ -331,9 +331,9 @@ class BullmqQueueStateIT {
                       - redis: main
                         interval: 200ms
                     """.formatted(main))) {
-                Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "prefix", "bull",
+                Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "redis", "main", "prefix", "bull",
                         "queue", "in3", "state", "waiting").isPresent());
-                assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "in3", "state", "waiting")).isEqualTo(2.0);
+                assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "in3", "state", "waiting")).isEqualTo(2.0);
                 assertThat(s.body()).doesNotContain("queue=\"in0\"");
             }
         }

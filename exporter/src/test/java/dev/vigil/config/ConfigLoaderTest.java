@@ -230,6 +230,36 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void entriesOnOneRedisAndPrefixReadDisjointQueuesAndOtherRedisMaySeeTheSameNames() throws Exception {
+        String redis = """
+                redis:
+                  main: { url: "redis://127.0.0.1:6379" }
+                  jobs: { url: "redis://127.0.0.1:6380" }
+                bullmq:
+                """;
+        VigilConfig c = load(redis + """
+                  - { redis: main }
+                  - { redis: jobs }
+                  - { redis: main, prefix: other, queues: [email], name: a }
+                  - { redis: main, prefix: other, queues: [sms], name: b }
+                """, Map.of());
+        assertThat(c.bullmq()).extracting(BullmqConfig::name).containsExactly("bullmq/main/bull", "bullmq/jobs/bull", "a", "b");
+
+        ConfigException overlap = error(redis + """
+                  - { redis: main, queues: [email, sms], name: a }
+                  - { redis: main, queues: [push, sms], name: b }
+                """);
+        assertThat(overlap.describe()).endsWith("/vigil.yml:6: bullmq[1].queues: lists [sms], also read by a on redis 'main' prefix 'bull'; "
+                + "a queue may be read by one entry only");
+        ConfigException besideDiscovery = error(redis + """
+                  - { redis: main, name: a }
+                  - { redis: main, queues: [email], name: b }
+                """);
+        assertThat(besideDiscovery.describe()).endsWith("/vigil.yml:6: bullmq[1].queues: redis 'main' prefix 'bull' is also read by a, "
+                + "which discovers its queues; give entries on the same redis and prefix disjoint queues: lists");
+    }
+
+    @Test
     void aBullmqEntryWithNoRedisSectionSaysWhatToAdd() throws Exception {
         ConfigException e = error("""
                 bullmq:

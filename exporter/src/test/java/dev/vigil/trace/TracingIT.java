@@ -176,7 +176,7 @@ class TracingIT {
                       sample_ratio: 1
                       job_traces: { sample_ratio: 1 }
                     """.formatted(otlp.httpEndpoint())))) {
-                vigil.awaitScrape(Duration.ofSeconds(10), s -> s.value("bullmq_jobs_completed_total", "prefix", "bull", "queue", "mail").isPresent());
+                vigil.awaitScrape(Duration.ofSeconds(10), s -> s.value("bullmq_jobs_completed_total", "redis", "main", "prefix", "bull", "queue", "mail").isPresent());
                 long t = 1_790_000_000_000L;
                 app.hset("bull:mail:42", Map.of("name", "welcome", "timestamp", Long.toString(t), "delay", "1000",
                         "processedOn", Long.toString(t + 3000), "finishedOn", Long.toString(t + 3500), "atm", "1"));
