@@ -2,47 +2,28 @@ package dev.vigil.bullmq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.support.RedisExtension;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
-import dev.vigil.support.TestRedis;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Events written to a real Redis stream in exactly the shapes BullMQ's Lua scripts write them, read by a
  * running Vigil: counters and histograms must move by exactly what happened.
  */
 class EventsTailIT {
-    private static TestRedis redis;
-    private static RedisCommands<String, String> app;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.start();
-        app = redis.sync();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void flush() {
-        app.flushall();
-    }
+    @RegisterExtension
+    static final RedisExtension redis = RedisExtension.flushedBeforeEachTest();
 
     private static String config(String extra) {
         return RunningExporter.bullmqConfig(redis.url(), "    discovery_interval: 300ms\n" + extra);
     }
 
     private static String event(String queue, String... fields) {
-        return app.xadd("bull:" + queue + ":events", (Object[]) fields);
+        return redis.app().xadd("bull:" + queue + ":events", (Object[]) fields);
     }
 
     private static long ms(String streamId) {
@@ -50,7 +31,7 @@ class EventsTailIT {
     }
 
     private static void queue(String queue) {
-        app.hset("bull:" + queue + ":meta", "version", "bullmq:5.81.5");
+        redis.app().hset("bull:" + queue + ":meta", "version", "bullmq:5.81.5");
     }
 
     private static double counter(Scrape s, String name, String queue) {
@@ -64,7 +45,7 @@ class EventsTailIT {
         try (RunningExporter vigil = RunningExporter.start(config(""))) {
             vigil.awaitScrape(Duration.ofSeconds(10), s -> s.value("bullmq_jobs_completed_total", "redis", "main", "prefix", "bull", "queue", "mail").isPresent());
             // A job that completes with its hash still there: latency from the hash (producer and worker clocks).
-            app.hset("bull:mail:1", Map.of("timestamp", "1000000", "delay", "500", "processedOn", "1002500", "finishedOn", "1003250"));
+            redis.app().hset("bull:mail:1", Map.of("timestamp", "1000000", "delay", "500", "processedOn", "1002500", "finishedOn", "1003250"));
             event("mail", "event", "added", "jobId", "1", "name", "welcome");
             event("mail", "event", "completed", "jobId", "1", "returnvalue", "null", "prev", "active");
             Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> counter(x, "bullmq_jobs_completed", "mail") == 1.0);
@@ -92,7 +73,7 @@ class EventsTailIT {
             }
             vigil.awaitScrape(Duration.ofSeconds(10), x -> counter(x, "bullmq_jobs_completed", "flaky") == 3.0);
             // The queue's meta goes away (its events stream stays): it drops out of the list and of /metrics.
-            app.del("bull:flaky:meta");
+            redis.app().del("bull:flaky:meta");
             vigil.awaitScrape(Duration.ofSeconds(10), x -> !x.body().contains("queue=\"flaky\""));
             event("flaky", "event", "completed", "jobId", "4", "returnvalue", "null", "prev", "active");
             queue("flaky");

@@ -3,6 +3,7 @@ package dev.vigil.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.support.ProtobufScrape;
+import dev.vigil.support.RedisExtension;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
 import dev.vigil.support.TestRedis;
@@ -16,24 +17,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HttpApiIT {
     private static final String PROTOBUF = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
-    private static TestRedis redis;
+    @RegisterExtension
+    static final RedisExtension redis = RedisExtension.keptAcrossTests();
 
     @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.start();
-        redis.sync().hset("bull:mail:meta", "version", "bullmq:5.81.5");
-        redis.sync().lpush("bull:mail:wait", "1", "2", "3");
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
+    static void mailQueue() {
+        redis.app().hset("bull:mail:meta", "version", "bullmq:5.81.5");
+        redis.app().lpush("bull:mail:wait", "1", "2", "3");
     }
 
     private static String configNoPassword() {
