@@ -3,7 +3,7 @@ package dev.vigil.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
+import dev.vigil.support.ConfigFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,24 +16,12 @@ class ConfigLoaderTest {
     @TempDir
     Path dir;
 
-    private Path write(String yaml) throws IOException {
-        Path file = dir.resolve("vigil.yml");
-        Files.writeString(file, yaml);
-        return file;
+    private VigilConfig load(String yaml, Map<String, String> env) throws ConfigException {
+        return ConfigFile.vigil(dir, env).load(yaml);
     }
 
-    private VigilConfig load(String yaml, Map<String, String> env) throws Exception {
-        return new ConfigLoader(env::get).load(write(yaml));
-    }
-
-    private ConfigException error(String yaml) throws IOException {
-        Path file = write(yaml);
-        try {
-            new ConfigLoader(name -> null).load(file);
-        } catch (ConfigException e) {
-            return e;
-        }
-        throw new AssertionError("expected a config error for:\n" + yaml);
+    private ConfigException error(String yaml) {
+        return ConfigFile.vigil(dir).error(yaml);
     }
 
     @Test
