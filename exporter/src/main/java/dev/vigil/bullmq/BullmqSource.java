@@ -51,7 +51,7 @@ public final class BullmqSource implements Source {
         this.shard = new Shard(config.shard());
         BullmqConfig.EventsConfig e = config.events();
         EventsTail events = e.enabled()
-                ? new EventsTail(config.prefix(), e.maxPerPoll(), e.maxTrackedJobs(), e.labelJobNames(), e.maxJobNames(), new JobSpans(tracing), redis.ownLookups())
+                ? new EventsTail(config.prefix(), e.maxPerPoll(), e.maxTrackedJobs(), e.labelJobNames(), e.maxJobNames(), new JobSpans(tracing, config.redis()), redis.ownLookups())
                 : null;
         this.watch = new QueueWatch(config, new QueueStateReader(config.prefix(), redis.ownLookups()), events);
         if (!config.discovers()) {

@@ -193,6 +193,8 @@ class TracingIT {
                 assertThat(job.attribute("messaging.system")).isEqualTo("bullmq");
                 assertThat(job.attribute("messaging.destination.name")).isEqualTo("mail");
                 assertThat(job.attribute("messaging.message.id")).isEqualTo("42");
+                assertThat(job.attribute("bullmq.redis")).isEqualTo("main");
+                assertThat(job.attribute("bullmq.prefix")).isEqualTo("bull");
                 assertThat(job.attribute("bullmq.job.name")).isEqualTo("welcome");
                 OtlpReceiver.Received wait = otlp.await(Duration.ofSeconds(10), r -> r.span().getName().equals("wait") && r.parentSpanId().equals(job.spanId()));
                 assertThat(wait.span().getEndTimeUnixNano() - wait.span().getStartTimeUnixNano()).isEqualTo(2000L * 1_000_000);
