@@ -51,7 +51,7 @@ public final class BullmqSource implements Source {
         this.shard = new Shard(config.shard());
         BullmqConfig.EventsConfig e = config.events();
         EventsTail events = e.enabled()
-                ? new EventsTail(config.prefix(), e.maxPerPoll(), e.maxTrackedJobs(), e.labelJobNames(), e.maxJobNames(), new JobSpans(tracing), redis.ownLookups())
+                ? new EventsTail(config.prefix(), e.maxPerPoll(), e.maxTrackedJobs(), e.labelJobNames(), e.maxJobNames(), new JobSpans(tracing, config.redis()), redis.ownLookups())
                 : null;
         this.watch = new QueueWatch(config, new QueueStateReader(config.prefix(), redis.ownLookups()), events);
         if (!config.discovers()) {
@@ -97,10 +97,10 @@ public final class BullmqSource implements Source {
         }
         int found = discoveredCount;
         List<MetricSnapshot> all = new ArrayList<>(families);
-        all.add(FamilyBuilder.gauge("bullmq_queues_discovered", "Queues found under the source's prefix by the last discovery SCAN", "source")
-                .add(found, name()).build());
-        all.add(FamilyBuilder.gauge("bullmq_queues_dropped", "Queues found by the last discovery but not read, beyond max_queues", "source")
-                .add(Math.max(0, found - config.maxQueues()), name()).build());
+        all.add(FamilyBuilder.gauge("bullmq_queues_discovered", "Queues found under the source's prefix by the last discovery SCAN", "source", "redis")
+                .add(found, name(), config.redis()).build());
+        all.add(FamilyBuilder.gauge("bullmq_queues_dropped", "Queues found by the last discovery but not read, beyond max_queues", "source", "redis")
+                .add(Math.max(0, found - config.maxQueues()), name(), config.redis()).build());
         return all;
     }
 

@@ -7,7 +7,6 @@ import io.lettuce.core.cluster.SlotHash;
 import io.opentelemetry.api.trace.SpanContext;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,8 +46,8 @@ final class EventsTail {
     };
     private static final String[] JOB_FIELDS = {"timestamp", "delay", "processedOn", "finishedOn", "name", "atm"};
     private boolean firstRead = true;
-    // Between the first round trip and the second: the queues whose XINFO follows, the jobs whose hashes do.
-    private Set<QueueRef> lateInfo = Set.of();
+    // Between the first round trip and the second: the XINFO of the queues that moved, the jobs whose hashes follow.
+    private Map<QueueRef, Batch.Reply<List<Object>>> lateInfo = Map.of();
     private List<Completion> completions = List.of();
     private boolean noEntriesAddedLogged;
 
@@ -74,6 +73,7 @@ final class EventsTail {
      * their stream, since it was created while Vigil watched.
      */
     Reads request(Batch batch, List<QueueRef> queues, boolean fullRead, boolean cluster) {
+        Map<QueueRef, Batch.Reply<List<Object>>> infos = new HashMap<>();
         for (QueueRef q : queues) {
             QueueCursor c = cursors.get(q);
             if (c == null) {
@@ -82,7 +82,7 @@ final class EventsTail {
                 cursors.put(q, c);
             }
             if (c.needsInfo(fullRead)) {
-                c.requestInfo(batch, q.key("events"));
+                infos.put(q, batch.xinfoStream(q.key("events")));
             }
         }
         firstRead = false;
@@ -119,11 +119,12 @@ final class EventsTail {
                 xreads.add(batch.xread(maxEventsPerPoll, slot.stream().map(keys::get).toList(), slot.stream().map(ids::get).toList()));
             }
         }
-        return new Reads(queues, xreads);
+        return new Reads(queues, infos, xreads);
     }
 
-    /** The first round trip's events reads, in flight. */
-    record Reads(List<QueueRef> queues, List<Batch.Reply<List<StreamMessage<String, String>>>> xreads) {
+    /** The first round trip's events reads, in flight: the XINFOs asked before the XREADs. */
+    record Reads(List<QueueRef> queues, Map<QueueRef, Batch.Reply<List<Object>>> infos,
+                 List<Batch.Reply<List<StreamMessage<String, String>>>> xreads) {
     }
 
     /**
@@ -139,34 +140,37 @@ final class EventsTail {
                 byStream.computeIfAbsent(m.getStream(), k -> new ArrayList<>()).add(m);
             }
         }
-        Set<QueueRef> moved = new HashSet<>();
+        Map<QueueRef, Batch.Reply<List<Object>>> moved = new HashMap<>();
         completions = new ArrayList<>();
         for (QueueRef q : reads.queues()) {
             QueueCursor c = cursors.get(q);
             List<StreamMessage<String, String>> messages = byStream.getOrDefault(q.key("events"), List.of());
-            if (c.apply(q, messages, maxEventsPerPoll, completions, lookups, this::noEntriesAdded)) {
-                moved.add(q);
-                c.requestInfo(next, q.key("events"));
+            Batch.Reply<List<Object>> info = reads.infos().get(q);
+            if (c.apply(q, messages, info == null ? null : streamInfo(info), maxEventsPerPoll, completions, lookups, this::noEntriesAdded)) {
+                moved.put(q, next.xinfoStream(q.key("events")));
             }
         }
         lateInfo = moved;
         for (Completion c : completions) {
             c.hash = next.hmget(c.queue.jobKey(c.jobId), JOB_FIELDS);
         }
-        return moved;
+        return moved.keySet();
+    }
+
+    private StreamInfo streamInfo(Batch.Reply<List<Object>> info) {
+        lookups.countStreamInfo(info);
+        return StreamInfo.of(info);
     }
 
     /** Takes in the settled second round trip: loss accounting of the queues that moved, latency of finished jobs. */
     void finish(SpanContext poll) {
-        for (QueueRef q : lateInfo) {
-            cursors.get(q).applyLateInfo(q, lookups, this::noEntriesAdded);
-        }
+        lateInfo.forEach((q, info) -> cursors.get(q).applyLateInfo(q, streamInfo(info), this::noEntriesAdded));
         for (Completion c : completions) {
             lookups.count(c.hash, OwnLookups.Reply.FIELDS);
             observe(c, poll);
         }
         completions = List.of();
-        lateInfo = Set.of();
+        lateInfo = Map.of();
     }
 
     /** Whether this queue's changes show in its events stream, so that its state need be read only when it moved. */
@@ -255,26 +259,6 @@ final class EventsTail {
             return Long.parseLong(s);
         } catch (NumberFormatException e) {
             return null;
-        }
-    }
-
-    /** A completed job whose hash is read in the second round trip. */
-    static final class Completion {
-        final QueueRef queue;
-        final String jobId;
-        final long finishedMs;
-        final JobTrail.Entry trail;
-        final FinishedJobs.Totals totals;
-        final boolean failed;
-        Batch.Reply<List<String>> hash;
-
-        Completion(QueueRef queue, String jobId, long finishedMs, JobTrail.Entry trail, FinishedJobs.Totals totals, boolean failed) {
-            this.failed = failed;
-            this.queue = queue;
-            this.jobId = jobId;
-            this.finishedMs = finishedMs;
-            this.trail = trail;
-            this.totals = totals;
         }
     }
 }

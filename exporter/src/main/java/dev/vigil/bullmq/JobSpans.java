@@ -15,9 +15,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class JobSpans {
     private final Tracing tracing;
+    private final String redis;
 
-    JobSpans(Tracing tracing) {
+    /** {@code redis}: the {@code redis.<name>} the queues are read from, since two Redis may hold the same queue names. */
+    JobSpans(Tracing tracing, String redis) {
         this.tracing = tracing;
+        this.redis = redis;
     }
 
     boolean enabled() {
@@ -36,6 +39,7 @@ final class JobSpans {
                 .setAttribute("messaging.system", "bullmq")
                 .setAttribute("messaging.destination.name", queue.name())
                 .setAttribute("messaging.message.id", jobId)
+                .setAttribute("bullmq.redis", redis)
                 .setAttribute("bullmq.prefix", queue.prefix())
                 .setAttribute("bullmq.job.name", jobName == null ? "" : jobName)
                 .setAttribute("bullmq.job.attempts_made", attempts == null ? "" : attempts)

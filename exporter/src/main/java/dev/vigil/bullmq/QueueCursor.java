@@ -1,6 +1,5 @@
 package dev.vigil.bullmq;
 
-import dev.vigil.redis.Batch;
 import dev.vigil.redis.OwnLookups;
 import io.lettuce.core.StreamMessage;
 import java.util.List;
@@ -24,7 +23,6 @@ final class QueueCursor {
     private long readSinceMark;
     private String pendingRetryJob;       // "waiting" after "active": a retry, unless "stalled" follows
     private boolean lossLogged;
-    private Batch.Reply<List<Object>> info;
     private boolean reading;              // the XREAD in flight includes this stream
 
     private final boolean labelJobNames;
@@ -45,18 +43,13 @@ final class QueueCursor {
     }
 
     /**
-     * Whether the next read needs XINFO STREAM before its XREAD, in the same round trip. Starts a new read: the
-     * replies of a poll that failed half-way are forgotten (loss accounting waits for the next XINFO).
+     * Whether the next read needs XINFO STREAM before its XREAD, in the same round trip (XINFO first: entries
+     * XREAD returns beyond its last-generated-id arrived meanwhile and wait for the next poll). Starts a new
+     * read: what a poll that failed half-way asked is forgotten (loss accounting waits for the next XINFO).
      */
     boolean needsInfo(boolean fullRead) {
-        info = null;
         reading = false;
         return fullRead || lastId == null || streamExists == null;
-    }
-
-    /** XINFO first: entries XREAD returns beyond its last-generated-id arrived meanwhile and wait for the next poll. */
-    void requestInfo(Batch batch, String key) {
-        info = batch.xinfoStream(key);
     }
 
     /** Where this stream's XREAD starts, or null when its end is not known yet (its first XINFO is in flight). */
@@ -66,21 +59,18 @@ final class QueueCursor {
     }
 
     /**
-     * Takes in this stream's part of the settled XREAD and, if one was sent before it, its XINFO.
+     * Takes in this stream's part of the settled XREAD and the XINFO sent before it, if one was ({@code stream},
+     * else null).
      *
      * @return whether any event was read: the queue's state may have changed
      */
-    boolean apply(QueueRef queue, List<StreamMessage<String, String>> messages, int requested,
-                  List<EventsTail.Completion> completions, OwnLookups lookups, Runnable noEntriesAdded) {
-        StreamInfo stream = null;
-        if (info != null) {
-            stream = StreamInfo.of(info);
-            lookups.countStreamInfo(info);
-            info = null;
-            streamExists = stream.exists;
+    boolean apply(QueueRef queue, List<StreamMessage<String, String>> messages, StreamInfo stream, int requested,
+                  List<Completion> completions, OwnLookups lookups, Runnable noEntriesAdded) {
+        if (stream != null) {
+            streamExists = stream.exists();
             if (lastId == null) {
-                lastId = stream.lastGeneratedId;
-                addedMark = stream.entriesAdded;
+                lastId = stream.lastGeneratedId();
+                addedMark = stream.entriesAdded();
                 return false;
             }
         }
@@ -91,7 +81,7 @@ final class QueueCursor {
         int processed = 0;
         for (StreamMessage<String, String> m : messages) {
             StreamId id = StreamId.parse(m.getId());
-            if (stream != null && id.compareTo(stream.lastGeneratedId) > 0) {
+            if (stream != null && id.compareTo(stream.lastGeneratedId()) > 0) {
                 break;
             }
             event(queue, id, m.getBody(), completions);
@@ -102,7 +92,7 @@ final class QueueCursor {
         if (!messages.isEmpty()) {
             streamExists = true;
         }
-        if (stream != null && (messages.size() < requested || lastId.compareTo(stream.lastGeneratedId) >= 0)) {
+        if (stream != null && (messages.size() < requested || lastId.compareTo(stream.lastGeneratedId()) >= 0)) {
             caughtUp(queue, stream, noEntriesAdded);
         }
         return processed > 0;
@@ -113,27 +103,24 @@ final class QueueCursor {
      * trimmed before Vigil read them are counted in the same poll). It can only close the loss accounting
      * when nothing arrived between the two; otherwise a later XINFO does, since the accounting is cumulative.
      */
-    void applyLateInfo(QueueRef queue, OwnLookups lookups, Runnable noEntriesAdded) {
-        StreamInfo stream = StreamInfo.of(info);
-        lookups.countStreamInfo(info);
-        info = null;
-        streamExists = stream.exists;
-        if (lastId.compareTo(stream.lastGeneratedId) >= 0) {
+    void applyLateInfo(QueueRef queue, StreamInfo stream, Runnable noEntriesAdded) {
+        streamExists = stream.exists();
+        if (lastId.compareTo(stream.lastGeneratedId()) >= 0) {
             caughtUp(queue, stream, noEntriesAdded);
         }
     }
 
     private void caughtUp(QueueRef queue, StreamInfo stream, Runnable noEntriesAdded) {
-        if (stream.lastGeneratedId.compareTo(lastId) > 0) {
-            lastId = stream.lastGeneratedId; // entries deleted by XDEL/XTRIM beyond what we read
+        if (stream.lastGeneratedId().compareTo(lastId) > 0) {
+            lastId = stream.lastGeneratedId(); // entries deleted by XDEL/XTRIM beyond what we read
         }
-        if (stream.entriesAdded < 0) {
-            if (stream.exists) {
+        if (stream.entriesAdded() < 0) {
+            if (stream.exists()) {
                 noEntriesAdded.run();
             }
         } else {
-            long mark = stream.entriesAdded < addedMark ? 0 : Math.max(addedMark, 0); // stream recreated: count from 0
-            long lost = stream.entriesAdded - mark - readSinceMark;
+            long mark = stream.entriesAdded() < addedMark ? 0 : Math.max(addedMark, 0); // stream recreated: count from 0
+            long lost = stream.entriesAdded() - mark - readSinceMark;
             if (addedMark >= 0 && lost > 0) {
                 totals.eventsLost += lost;
                 if (!lossLogged) {
@@ -142,12 +129,12 @@ final class QueueCursor {
                             + " before Vigil read them; poll more often or raise the queue's maxLenEvents");
                 }
             }
-            addedMark = stream.entriesAdded;
+            addedMark = stream.entriesAdded();
         }
         readSinceMark = 0;
     }
 
-    private void event(QueueRef queue, StreamId id, Map<String, String> body, List<EventsTail.Completion> completions) {
+    private void event(QueueRef queue, StreamId id, Map<String, String> body, List<Completion> completions) {
         String event = body.get("event");
         String jobId = body.get("jobId");
         if (pendingRetryJob != null && !("stalled".equals(event) && pendingRetryJob.equals(jobId))) {
@@ -185,12 +172,12 @@ final class QueueCursor {
             case "completed" -> {
                 FinishedJobs.Totals t = totalsFor(jobId);
                 t.completed++;
-                completions.add(new EventsTail.Completion(queue, jobId, id.ms(), trail.finish(jobId), t, false));
+                completions.add(new Completion(queue, jobId, id.ms(), trail.finish(jobId), t, false));
             }
             case "failed" -> {
                 FinishedJobs.Totals t = totalsFor(jobId);
                 t.failed++; // moveToFinished: only final failures write "failed"
-                completions.add(new EventsTail.Completion(queue, jobId, id.ms(), trail.finish(jobId), t, true));
+                completions.add(new Completion(queue, jobId, id.ms(), trail.finish(jobId), t, true));
             }
             default -> {
             }
@@ -204,26 +191,4 @@ final class QueueCursor {
         JobTrail.Entry e = trail.peek(jobId);
         return totals.of(e == null || e.name == null || e.name.isEmpty() ? "unknown" : e.name);
     }
-
-    /** The parts of XINFO STREAM used here; a missing stream reads as empty. */
-    private record StreamInfo(boolean exists, StreamId lastGeneratedId, long entriesAdded) {
-        static StreamInfo of(Batch.Reply<List<Object>> reply) {
-            if (reply.refused()) {
-                return new StreamInfo(false, StreamId.ZERO, -1); // ERR no such key: no events yet
-            }
-            List<Object> raw = reply.get();
-            StreamId last = StreamId.ZERO;
-            long added = -1;
-            for (int i = 0; i + 1 < raw.size(); i += 2) {
-                String field = String.valueOf(raw.get(i));
-                if (field.equals("last-generated-id")) {
-                    last = StreamId.parse(String.valueOf(raw.get(i + 1)));
-                } else if (field.equals("entries-added")) {
-                    added = ((Number) raw.get(i + 1)).longValue();
-                }
-            }
-            return new StreamInfo(true, last, added);
-        }
-    }
-
 }

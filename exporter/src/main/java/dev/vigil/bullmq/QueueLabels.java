@@ -18,10 +18,10 @@ final class QueueLabels {
         final Labels[] byState = new Labels[STATES.length];
         private final Map<String, Labels> byJobName = new HashMap<>();
 
-        private Of(QueueRef q) {
-            queue = Labels.of("prefix", q.prefix(), "queue", q.name());
+        private Of(String redis, QueueRef q) {
+            queue = Labels.of("redis", redis, "prefix", q.prefix(), "queue", q.name());
             for (JobState s : STATES) {
-                byState[s.ordinal()] = Labels.of("prefix", q.prefix(), "queue", q.name(), "state", s.label);
+                byState[s.ordinal()] = queue.add("state", s.label);
             }
         }
 
@@ -34,11 +34,18 @@ final class QueueLabels {
         }
     }
 
+    // Two sources may see the same prefix and queue names on different Redis connections: the redis label
+    // (the connection's redis.<name>) tells their series apart.
+    private final String redis;
     private final Map<QueueRef, Of> byQueue = new HashMap<>();
     private List<QueueRef> listed = List.of();
 
+    QueueLabels(String redis) {
+        this.redis = redis;
+    }
+
     Of of(QueueRef q) {
-        return byQueue.computeIfAbsent(q, Of::new);
+        return byQueue.computeIfAbsent(q, r -> new Of(redis, r));
     }
 
     /** Forgets queues no longer listed; cheap when the list is the same object as last time. */

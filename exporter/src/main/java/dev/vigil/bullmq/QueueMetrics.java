@@ -16,17 +16,17 @@ final class QueueMetrics {
     static List<MetricSnapshot> of(List<QueueState> queues, Map<QueueRef, FinishedJobs> finished, boolean labelJobNames, QueueLabels labels) {
         FamilyBuilder jobs = FamilyBuilder.gauge("bullmq_job_count",
                 "Jobs in each state, from LLEN/ZCARD of the queue's keys, as BullMQ's getJobCounts() counts them",
-                "prefix", "queue", "state");
+                "redis", "prefix", "queue", "state");
         FamilyBuilder paused = FamilyBuilder.gauge("bullmq_queue_paused",
                 "1 when the queue is paused (meta hash field 'paused', or Bull 3's meta-paused key), else 0",
-                "prefix", "queue");
+                "redis", "prefix", "queue");
         FamilyBuilder oldest = FamilyBuilder.gauge("bullmq_queue_oldest_waiting_job_age_seconds",
                 "Age on Redis' clock of the oldest job next in line (tail of wait and paused, head of prioritized), "
                         + "counted from when it became ready to run; 0 when none waits",
-                "prefix", "queue");
+                "redis", "prefix", "queue");
         FamilyBuilder workers = FamilyBuilder.gauge("bullmq_queue_workers",
                 "Worker connections of the queue, from CLIENT LIST names as BullMQ's getWorkers() matches them",
-                "prefix", "queue");
+                "redis", "prefix", "queue");
         for (QueueState q : queues) {
             QueueLabels.Of l = labels.of(q.queue());
             for (JobState state : JobState.values()) {
@@ -45,7 +45,7 @@ final class QueueMetrics {
 
     private static List<MetricSnapshot> finishedFamilies(List<QueueState> queues, Map<QueueRef, FinishedJobs> finished, boolean labelJobNames,
                                                          QueueLabels queueLabels) {
-        String[] labels = labelJobNames ? new String[] {"prefix", "queue", "job_name"} : new String[] {"prefix", "queue"};
+        String[] labels = labelJobNames ? new String[] {"redis", "prefix", "queue", "job_name"} : new String[] {"redis", "prefix", "queue"};
         String from = ", counted from the queue's events stream";
         FamilyBuilder completed = FamilyBuilder.counter("bullmq_jobs_completed", "Jobs completed" + from, labels);
         FamilyBuilder failed = FamilyBuilder.counter("bullmq_jobs_failed", "Jobs failed for good (retries exhausted or unrecoverable)" + from, labels);
@@ -57,7 +57,7 @@ final class QueueMetrics {
         FamilyBuilder processing = FamilyBuilder.histogram("bullmq_job_processing_seconds",
                 "Time completed jobs took from processedOn to finishedOn", labels);
         FamilyBuilder lost = FamilyBuilder.counter("bullmq_events_lost",
-                "Events trimmed from the stream before Vigil read them (Redis 7+ only); counters missed these", "prefix", "queue");
+                "Events trimmed from the stream before Vigil read them (Redis 7+ only); counters missed these", "redis", "prefix", "queue");
         for (QueueState q : queues) {
             FinishedJobs f = finished.get(q.queue());
             if (f == null) {

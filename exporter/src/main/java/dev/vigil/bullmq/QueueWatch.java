@@ -35,7 +35,7 @@ final class QueueWatch {
     private final BullmqConfig config;
     private final QueueStateReader reader;
     private final EventsTail events;
-    private final QueueLabels labels = new QueueLabels();
+    private final QueueLabels labels;
     private long fullReadAtNanos;
     private boolean everRead;
     private boolean clientListRefusedLogged;
@@ -46,6 +46,7 @@ final class QueueWatch {
         this.config = config;
         this.reader = reader;
         this.events = events;
+        this.labels = new QueueLabels(config.redis());
     }
 
     CompletionStage<PollResult> poll(Pipeline p, List<QueueRef> queues, Context pollContext) {

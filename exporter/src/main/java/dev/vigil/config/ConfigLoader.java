@@ -60,6 +60,7 @@ public final class ConfigLoader {
                 throw section.error("name", "source name '" + b.name() + "' is used twice; give each entry its own name:");
             }
             requireOneShard(section, b, bullmq);
+            requireOwnQueues(section, b, bullmq);
             bullmq.add(b);
         }
         CacheConfig cache = root.section("cache").isPresent() ? CacheConfig.read(root.section("cache").get(), redis.keySet()) : CacheConfig.NONE;
@@ -86,6 +87,28 @@ public final class ConfigLoader {
             if (!other.shard().equals(b.shard())) {
                 throw section.error("shard", "is " + b.shard() + " but " + other.name() + " has " + other.shard()
                         + "; give every bullmq entry the same shard: (a replica is one shard of all the queues it reads)");
+            }
+        }
+    }
+
+    /**
+     * A queue's series are told apart by redis, prefix and queue: two entries reading the same queue of the same
+     * Redis would report the same series twice. Entries on one Redis and prefix must list disjoint queues.
+     */
+    private static void requireOwnQueues(YamlSection section, BullmqConfig b, List<BullmqConfig> before) throws ConfigException {
+        for (BullmqConfig other : before) {
+            if (!other.redis().equals(b.redis()) || !other.prefix().equals(b.prefix())) {
+                continue;
+            }
+            if (b.discovers() || other.discovers()) {
+                throw section.error(b.discovers() ? "prefix" : "queues", "redis '" + b.redis() + "' prefix '" + b.prefix()
+                        + "' is also read by " + other.name() + ", which " + (other.discovers() ? "discovers" : "lists") + " its queues;"
+                        + " give entries on the same redis and prefix disjoint queues: lists");
+            }
+            List<String> shared = b.queues().stream().filter(other.queues()::contains).toList();
+            if (!shared.isEmpty()) {
+                throw section.error("queues", "lists " + shared + ", also read by " + other.name() + " on redis '" + b.redis()
+                        + "' prefix '" + b.prefix() + "'; a queue may be read by one entry only");
             }
         }
     }

@@ -10,12 +10,9 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.logging.Logger;
 
 /**
  * Hands the last completed poll of every source, and each source's poll durations, to the scrape. Families of
@@ -24,11 +21,8 @@ import java.util.logging.Logger;
  * instance, so /metrics can keep what it rendered from it.
  */
 public final class SourceCollector implements MultiCollector {
-    private static final Logger LOG = Logger.getLogger(SourceCollector.class.getName());
-
     private final PollEngine engine;
     private final String version;
-    private final Set<String> collisionsLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Collected last = new Collected(List.of(), null);
 
     /** The snapshots made from these source states (compared by identity: each poll publishes a new one). */
@@ -91,21 +85,16 @@ public final class SourceCollector implements MultiCollector {
         return out.build();
     }
 
-    private MetricSnapshot merge(List<MetricSnapshot> families) {
-        MetricSnapshot first = families.get(0);
+    /**
+     * Sources' series of one family never share labels: each carries its own source, server or redis label, and
+     * bullmq entries on one Redis and prefix read disjoint queues (ConfigLoader checks).
+     */
+    private static MetricSnapshot merge(List<MetricSnapshot> families) {
         List<DataPointSnapshot> points = new ArrayList<>();
-        Set<Labels> seen = new HashSet<>();
         for (MetricSnapshot family : families) {
-            for (DataPointSnapshot point : family.getDataPoints()) {
-                if (seen.add(point.getLabels())) {
-                    points.add(point);
-                } else if (collisionsLogged.add(first.getMetadata().getName() + point.getLabels())) {
-                    LOG.warning("two sources report " + first.getMetadata().getName() + point.getLabels()
-                            + "; keeping the first. Give the sources different prefixes or queue lists.");
-                }
-            }
+            points.addAll(family.getDataPoints());
         }
-        return rebuild(first, points);
+        return rebuild(families.get(0), points);
     }
 
     @SuppressWarnings("unchecked")

@@ -3,9 +3,9 @@ package dev.vigil.bullmq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.vigil.support.RedisExtension;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
-import dev.vigil.support.TestRedis;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +13,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Queues laid out in a real Redis exactly as BullMQ 5, BullMQ 6 and Bull 3 lay them out, read by a running
@@ -24,42 +22,26 @@ import org.junit.jupiter.api.Test;
  */
 class BullmqQueueStateIT {
     private static final String SOURCE = "bullmq/main/bull";
-    private static TestRedis redis;
-    private static RedisCommands<String, String> app;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.start();
-        app = redis.sync();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void flush() {
-        app.flushall();
-    }
+    @RegisterExtension
+    static final RedisExtension redis = RedisExtension.flushedBeforeEachTest();
 
     private String config(String extra) {
         return RunningExporter.bullmqConfig(redis.url(), "    prefix: bull\n    discovery_interval: 500ms\n" + extra);
     }
 
     private long redisNowMs() {
-        List<String> t = app.time();
+        List<String> t = redis.app().time();
         return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
     }
 
     private void job(String queue, String id, long timestamp, long delay) {
-        app.hset("bull:" + queue + ":" + id, Map.of("name", "send", "data", "{}",
+        redis.app().hset("bull:" + queue + ":" + id, Map.of("name", "send", "data", "{}",
                 "timestamp", Long.toString(timestamp), "delay", Long.toString(delay)));
     }
 
     private void bullmqQueue(String queue) {
-        app.hset("bull:" + queue + ":meta", Map.of("opts.maxLenEvents", "10000", "version", "bullmq:5.81.5"));
-        app.set("bull:" + queue + ":id", "100");
+        redis.app().hset("bull:" + queue + ":meta", Map.of("opts.maxLenEvents", "10000", "version", "bullmq:5.81.5"));
+        redis.app().set("bull:" + queue + ":id", "100");
     }
 
     @Test
@@ -67,26 +49,26 @@ class BullmqQueueStateIT {
         long now = redisNowMs();
         bullmqQueue("emails");
         // wait: BullMQ LPUSHes new jobs and workers take from the tail, so job 1 is next and oldest.
-        app.lpush("bull:emails:wait", "1", "2", "3", "4", "5");
+        redis.app().lpush("bull:emails:wait", "1", "2", "3", "4", "5");
         job("emails", "1", now - 120_000, 0);
         for (String id : List.of("2", "3", "4", "5")) {
             job("emails", id, now, 0);
         }
-        app.lpush("bull:emails:active", "6");
-        app.zadd("bull:emails:delayed", 1, "7");
-        app.zadd("bull:emails:delayed", 2, "8");
-        app.zadd("bull:emails:delayed", 3, "9");
+        redis.app().lpush("bull:emails:active", "6");
+        redis.app().zadd("bull:emails:delayed", 1, "7");
+        redis.app().zadd("bull:emails:delayed", 2, "8");
+        redis.app().zadd("bull:emails:delayed", 3, "9");
         // prioritized score = priority << 32 | counter: job 11 (priority 1) runs before job 10 (priority 5).
-        app.zadd("bull:emails:prioritized", (5L << 32) + 1, "10");
-        app.zadd("bull:emails:prioritized", (1L << 32) + 2, "11");
+        redis.app().zadd("bull:emails:prioritized", (5L << 32) + 1, "10");
+        redis.app().zadd("bull:emails:prioritized", (1L << 32) + 2, "11");
         job("emails", "10", now - 500_000, 0);
         job("emails", "11", now - 30_000, 0);
-        app.zadd("bull:emails:waiting-children", 0, "12");
+        redis.app().zadd("bull:emails:waiting-children", 0, "12");
         for (int i = 13; i < 17; i++) {
-            app.zadd("bull:emails:completed", i, Integer.toString(i));
+            redis.app().zadd("bull:emails:completed", i, Integer.toString(i));
         }
-        app.zadd("bull:emails:failed", 17, "17");
-        app.zadd("bull:emails:failed", 18, "18");
+        redis.app().zadd("bull:emails:failed", 17, "17");
+        redis.app().zadd("bull:emails:failed", 18, "18");
 
         String encoded = Base64.getEncoder().encodeToString("emails".getBytes(StandardCharsets.UTF_8));
         clientNamed("bull:" + encoded);                  // an unnamed worker
@@ -95,16 +77,16 @@ class BullmqQueueStateIT {
         clientNamed("other:" + encoded);                 // another prefix: not ours
 
         try (RunningExporter vigil = RunningExporter.start(config(""))) {
-            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_queue_workers", "prefix", "bull", "queue", "emails").isPresent());
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_queue_workers", "redis", "main", "prefix", "bull", "queue", "emails").isPresent());
             long elapsedMs = redisNowMs() - now;
             Map<String, Double> expected = Map.of("waiting", 5.0, "active", 1.0, "delayed", 3.0, "prioritized", 2.0,
                     "paused", 0.0, "waiting-children", 1.0, "completed", 4.0, "failed", 2.0);
-            expected.forEach((state, n) -> assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "emails", "state", state))
+            expected.forEach((state, n) -> assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "emails", "state", state))
                     .as(state).isEqualTo(n));
-            assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "emails")).isEqualTo(0.0);
-            assertThat(s.require("bullmq_queue_workers", "prefix", "bull", "queue", "emails")).isEqualTo(2.0);
+            assertThat(s.require("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "emails")).isEqualTo(0.0);
+            assertThat(s.require("bullmq_queue_workers", "redis", "main", "prefix", "bull", "queue", "emails")).isEqualTo(2.0);
             // The wait tail (120 s) is older than the head of prioritized (30 s); job 10 is not next, so not counted.
-            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "emails"))
+            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "redis", "main", "prefix", "bull", "queue", "emails"))
                     .isBetween(120.0, 120.0 + elapsedMs / 1000.0);
             assertThat(s.require("vigil_source_up", "source", SOURCE)).isEqualTo(1.0);
         }
@@ -115,38 +97,38 @@ class BullmqQueueStateIT {
         long now = redisNowMs();
         // BullMQ 5: pausing moves the waiting jobs to the paused list and sets meta.paused.
         bullmqQueue("tenant:42:reports");
-        app.hset("bull:tenant:42:reports:meta", "paused", "1");
-        app.lpush("bull:tenant:42:reports:paused", "1", "2");
+        redis.app().hset("bull:tenant:42:reports:meta", "paused", "1");
+        redis.app().lpush("bull:tenant:42:reports:paused", "1", "2");
         job("tenant:42:reports", "1", now - 10_000, 0);
         // BullMQ 6: the jobs stay in wait, only meta.paused says the queue is paused.
         bullmqQueue("v6");
-        app.hset("bull:v6:meta", "paused", "1");
-        app.lpush("bull:v6:wait", "1", "2", "3");
+        redis.app().hset("bull:v6:meta", "paused", "1");
+        redis.app().lpush("bull:v6:wait", "1", "2", "3");
         // Bull 3: no meta hash; the meta-paused key marks a paused queue. Its tail job had a 60 s delay,
         // so it has been ready to run for 40 s, not 100 s.
-        app.set("bull:legacy:id", "2");
-        app.set("bull:legacy:meta-paused", "1");
-        app.lpush("bull:legacy:paused", "1", "2");
+        redis.app().set("bull:legacy:id", "2");
+        redis.app().set("bull:legacy:meta-paused", "1");
+        redis.app().lpush("bull:legacy:paused", "1", "2");
         job("legacy", "1", now - 100_000, 60_000);
 
         try (RunningExporter vigil = RunningExporter.start(config(""))) {
-            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_queue_paused", "prefix", "bull", "queue", "legacy").isPresent());
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "legacy").isPresent());
             double elapsed = (redisNowMs() - now) / 1000.0;
-            assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "tenant:42:reports")).isEqualTo(1.0);
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "tenant:42:reports", "state", "paused")).isEqualTo(2.0);
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "tenant:42:reports", "state", "waiting")).isEqualTo(0.0);
-            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "tenant:42:reports"))
+            assertThat(s.require("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "tenant:42:reports")).isEqualTo(1.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "tenant:42:reports", "state", "paused")).isEqualTo(2.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "tenant:42:reports", "state", "waiting")).isEqualTo(0.0);
+            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "redis", "main", "prefix", "bull", "queue", "tenant:42:reports"))
                     .isBetween(10.0, 10.0 + elapsed);
 
-            assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "v6")).isEqualTo(1.0);
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "v6", "state", "waiting")).isEqualTo(3.0);
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "v6", "state", "paused")).isEqualTo(0.0);
+            assertThat(s.require("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "v6")).isEqualTo(1.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "v6", "state", "waiting")).isEqualTo(3.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "v6", "state", "paused")).isEqualTo(0.0);
             // Job hashes missing (removed meanwhile): no age rather than a made-up one.
-            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "v6")).isEqualTo(0.0);
+            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "redis", "main", "prefix", "bull", "queue", "v6")).isEqualTo(0.0);
 
-            assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "legacy")).isEqualTo(1.0);
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "legacy", "state", "paused")).isEqualTo(2.0);
-            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "legacy"))
+            assertThat(s.require("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "legacy")).isEqualTo(1.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "legacy", "state", "paused")).isEqualTo(2.0);
+            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "redis", "main", "prefix", "bull", "queue", "legacy"))
                     .isBetween(40.0, 40.0 + elapsed);
         }
     }
@@ -156,38 +138,38 @@ class BullmqQueueStateIT {
         bullmqQueue("quiet");
         long readyAt = redisNowMs() - 10_000;
         job("quiet", "1", readyAt, 0);
-        app.lpush("bull:quiet:wait", "1");
-        app.xadd("bull:quiet:events", "event", "waiting", "jobId", "1", "prev", "added");
+        redis.app().lpush("bull:quiet:wait", "1");
+        redis.app().xadd("bull:quiet:events", "event", "waiting", "jobId", "1", "prev", "added");
         try (RunningExporter vigil = RunningExporter.start(config("    full_read_interval: 1h\n"))) {
-            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "prefix", "bull", "queue", "quiet", "state", "waiting").isPresent());
-            double age = vigil.scrapeAfterNextPoll(SOURCE).require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "quiet");
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "quiet", "state", "waiting").isPresent());
+            double age = vigil.scrapeAfterNextPoll(SOURCE).require("bullmq_queue_oldest_waiting_job_age_seconds", "redis", "main", "prefix", "bull", "queue", "quiet");
             // A job pushed by hand writes no event: with the next full read an hour away, Vigil does not see it...
             job("quiet", "2", redisNowMs(), 0);
-            app.lpush("bull:quiet:wait", "2");
+            redis.app().lpush("bull:quiet:wait", "2");
             RunningExporter.sleep(1200);
             Scrape s = vigil.scrapeAfterNextPoll(SOURCE);
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "quiet", "state", "waiting")).isEqualTo(1.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "quiet", "state", "waiting")).isEqualTo(1.0);
             // ...while the age of the job next in line goes on growing with Redis' clock, not frozen at the last read.
-            double later = s.require("bullmq_queue_oldest_waiting_job_age_seconds", "prefix", "bull", "queue", "quiet");
+            double later = s.require("bullmq_queue_oldest_waiting_job_age_seconds", "redis", "main", "prefix", "bull", "queue", "quiet");
             assertThat(later).isGreaterThanOrEqualTo(age + 1.0).isCloseTo((redisNowMs() - readyAt) / 1000.0, within(1.0));
             // An event, as BullMQ writes one with every change, gets the queue read again at the next poll.
-            app.xadd("bull:quiet:events", "event", "waiting", "jobId", "2", "prev", "added");
-            vigil.awaitScrape(Duration.ofSeconds(5), x -> x.require("bullmq_job_count", "prefix", "bull", "queue", "quiet", "state", "waiting") == 2.0);
+            redis.app().xadd("bull:quiet:events", "event", "waiting", "jobId", "2", "prev", "added");
+            vigil.awaitScrape(Duration.ofSeconds(5), x -> x.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "quiet", "state", "waiting") == 2.0);
         }
     }
 
     @Test
     void aDeleteThatWritesNoEventIsSeenWithinTheFullReadInterval() {
         bullmqQueue("manual");
-        app.lpush("bull:manual:wait", "1", "2");
-        app.xadd("bull:manual:events", "event", "waiting", "jobId", "2", "prev", "added");
+        redis.app().lpush("bull:manual:wait", "1", "2");
+        redis.app().xadd("bull:manual:events", "event", "waiting", "jobId", "2", "prev", "added");
         try (RunningExporter vigil = RunningExporter.start(config("    full_read_interval: 2s\n"))) {
-            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "prefix", "bull", "queue", "manual", "state", "waiting").orElse(0.0) == 2.0);
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "manual", "state", "waiting").orElse(0.0) == 2.0);
             long deleted = System.nanoTime();
-            app.del("bull:manual:wait");
+            redis.app().del("bull:manual:wait");
             // The documented bound: full_read_interval plus one poll interval, plus the poll's own time and a scrape.
             vigil.awaitScrape(Duration.ofMillis(2000 + 200 + 1500),
-                    x -> x.require("bullmq_job_count", "prefix", "bull", "queue", "manual", "state", "waiting") == 0.0);
+                    x -> x.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "manual", "state", "waiting") == 0.0);
             assertThat(Duration.ofNanos(System.nanoTime() - deleted)).isLessThanOrEqualTo(Duration.ofMillis(3700));
         }
     }
@@ -196,23 +178,23 @@ class BullmqQueueStateIT {
     void legacyMarkerAtTheTailIsNotCountedAsAJob() {
         bullmqQueue("marked");
         // Older BullMQ 5 releases left a "0:<timestamp>" marker at the tail of wait; getCounts skips it.
-        app.rpush("bull:marked:wait", "2", "1", "0:0");
+        redis.app().rpush("bull:marked:wait", "2", "1", "0:0");
         try (RunningExporter vigil = RunningExporter.start(config(""))) {
             Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.hasFamily("bullmq_job_count"));
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "marked", "state", "waiting")).isEqualTo(2.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "marked", "state", "waiting")).isEqualTo(2.0);
         }
     }
 
     @Test
     void aQueueWhoseKeysDisappearDropsOutAndANewOneAppears() {
         bullmqQueue("old");
-        app.lpush("bull:old:wait", "1");
+        redis.app().lpush("bull:old:wait", "1");
         try (RunningExporter vigil = RunningExporter.start(config(""))) {
-            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "prefix", "bull", "queue", "old", "state", "waiting").isPresent());
-            app.del("bull:old:meta", "bull:old:id", "bull:old:wait");
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "old", "state", "waiting").isPresent());
+            redis.app().del("bull:old:meta", "bull:old:id", "bull:old:wait");
             bullmqQueue("new");
-            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_queue_paused", "prefix", "bull", "queue", "new").isPresent());
-            assertThat(s.value("bullmq_job_count", "prefix", "bull", "queue", "old", "state", "waiting")).isEmpty();
+            Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "new").isPresent());
+            assertThat(s.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "old", "state", "waiting")).isEmpty();
             assertThat(s.body()).doesNotContain("queue=\"old\"");
         }
     }
@@ -220,7 +202,7 @@ class BullmqQueueStateIT {
     @Test
     void explicitQueuesAreReportedEvenWhenEmptyAndOthersAreIgnored() {
         bullmqQueue("listed");
-        app.lpush("bull:listed:wait", "1", "2");
+        redis.app().lpush("bull:listed:wait", "1", "2");
         bullmqQueue("unlisted");
         String yaml = """
                 redis:
@@ -234,8 +216,8 @@ class BullmqQueueStateIT {
                 """.formatted(redis.url());
         try (RunningExporter vigil = RunningExporter.start(yaml)) {
             Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.hasFamily("bullmq_job_count"));
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "listed", "state", "waiting")).isEqualTo(2.0);
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "not:created:yet", "state", "waiting")).isEqualTo(0.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "listed", "state", "waiting")).isEqualTo(2.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "not:created:yet", "state", "waiting")).isEqualTo(0.0);
             assertThat(s.body()).doesNotContain("queue=\"unlisted\"");
         }
     }
@@ -248,40 +230,40 @@ class BullmqQueueStateIT {
         try (RunningExporter vigil = RunningExporter.start(config("    max_queues: 3\n"))) {
             Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.hasFamily("bullmq_queue_paused"));
             assertThat(s.series().keySet().stream().filter(k -> k.startsWith("bullmq_queue_paused{")).toList())
-                    .containsExactly("bullmq_queue_paused{prefix=\"bull\",queue=\"a\"}",
-                            "bullmq_queue_paused{prefix=\"bull\",queue=\"b\"}",
-                            "bullmq_queue_paused{prefix=\"bull\",queue=\"c\"}");
+                    .containsExactly("bullmq_queue_paused{prefix=\"bull\",queue=\"a\",redis=\"main\"}",
+                            "bullmq_queue_paused{prefix=\"bull\",queue=\"b\",redis=\"main\"}",
+                            "bullmq_queue_paused{prefix=\"bull\",queue=\"c\",redis=\"main\"}");
             // Counted, not only logged: 5 found, 2 left out.
-            assertThat(s.require("bullmq_queues_discovered", "source", SOURCE)).isEqualTo(5.0);
-            assertThat(s.require("bullmq_queues_dropped", "source", SOURCE)).isEqualTo(2.0);
+            assertThat(s.require("bullmq_queues_discovered", "source", SOURCE, "redis", "main")).isEqualTo(5.0);
+            assertThat(s.require("bullmq_queues_dropped", "source", SOURCE, "redis", "main")).isEqualTo(2.0);
         }
     }
 
     @Test
     void aKeyOfAnotherTypeUnderThePrefixSkipsThatQueueOnly() {
         bullmqQueue("good");
-        app.lpush("bull:good:wait", "1");
+        redis.app().lpush("bull:good:wait", "1");
         bullmqQueue("clash");
-        app.set("bull:clash:wait", "not a list");
+        redis.app().set("bull:clash:wait", "not a list");
         try (RunningExporter vigil = RunningExporter.start(config(""))) {
             Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.hasFamily("bullmq_job_count"));
-            assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "good", "state", "waiting")).isEqualTo(1.0);
+            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "good", "state", "waiting")).isEqualTo(1.0);
             assertThat(s.body()).doesNotContain("queue=\"clash\"");
             assertThat(s.require("vigil_source_up", "source", SOURCE)).isEqualTo(1.0);
         }
     }
 
     private void clientNamed(String name) {
-        StatefulRedisConnection<String, String> c = redis.connect();
+        StatefulRedisConnection<String, String> c = redis.server().connect();
         c.sync().clientSetname(name);
     }
 
     @Test
     void aSlowDiscoveryRunsBesideThePollsAndNeverFailsThem() {
         bullmqQueue("early");
-        app.rpush("bull:early:wait", "1");
+        redis.app().rpush("bull:early:wait", "1");
         // Every SCAN reply is held back 1.5 s, longer than a poll may take: a SCAN inside a poll would time it out.
-        try (dev.vigil.support.SlowScanProxy proxy = new dev.vigil.support.SlowScanProxy(redis.port(), 1500);
+        try (dev.vigil.support.SlowScanProxy proxy = new dev.vigil.support.SlowScanProxy(redis.server().port(), 1500);
              RunningExporter vigil = RunningExporter.start("""
                      redis:
                        main:
@@ -292,15 +274,15 @@ class BullmqQueueStateIT {
                          timeout: 1s
                          discovery_interval: 1s
                      """.formatted(proxy.port()))) {
-            Scrape first = vigil.awaitScrape(Duration.ofSeconds(20), s -> s.value("bullmq_job_count", "prefix", "bull",
+            Scrape first = vigil.awaitScrape(Duration.ofSeconds(20), s -> s.value("bullmq_job_count", "redis", "main", "prefix", "bull",
                     "queue", "early", "state", "waiting").orElse(0.0) == 1.0);
             double timeoutsAtStart = first.require("vigil_source_poll_errors_total", "source", SOURCE, "reason", "timeout");
             bullmqQueue("late");
-            app.rpush("bull:late:wait", "1", "2");
+            redis.app().rpush("bull:late:wait", "1", "2");
             // The new queue shows up through a later discovery, while every poll keeps succeeding.
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             Scrape s = vigil.scrape();
-            while (s.value("bullmq_job_count", "prefix", "bull", "queue", "late", "state", "waiting").orElse(0.0) != 2.0) {
+            while (s.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "late", "state", "waiting").orElse(0.0) != 2.0) {
                 assertThat(s.require("vigil_source_up", "source", SOURCE)).isEqualTo(1.0);
                 assertThat(System.nanoTime()).as("the late queue was never discovered").isLessThan(deadline);
                 RunningExporter.sleep(100);
@@ -316,7 +298,7 @@ class BullmqQueueStateIT {
 
     @Test
     void theDatabaseIndexOfTheUrlOrTheDatabaseKeyIsTheOneRead() {
-        RedisCommands<String, String> db3 = redis.sync();
+        RedisCommands<String, String> db3 = redis.server().sync();
         db3.select(3);
         db3.hset("bull:in3:meta", Map.of("opts.maxLenEvents", "10000", "version", "bullmq:5.81.5"));
         db3.rpush("bull:in3:wait", "1", "2");
@@ -331,9 +313,9 @@ class BullmqQueueStateIT {
                       - redis: main
                         interval: 200ms
                     """.formatted(main))) {
-                Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "prefix", "bull",
+                Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "redis", "main", "prefix", "bull",
                         "queue", "in3", "state", "waiting").isPresent());
-                assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "in3", "state", "waiting")).isEqualTo(2.0);
+                assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "in3", "state", "waiting")).isEqualTo(2.0);
                 assertThat(s.body()).doesNotContain("queue=\"in0\"");
             }
         }

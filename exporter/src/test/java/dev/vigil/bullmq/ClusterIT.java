@@ -64,23 +64,23 @@ class ClusterIT {
                             interval: 200ms
                         """.formatted(cluster.nodes().get(0).url(), cluster.nodes().get(1).url()))) {
                     Scrape s = vigil.awaitScrape(Duration.ofSeconds(20), x -> queues.stream()
-                            .allMatch(q -> x.value("bullmq_queue_paused", "prefix", "bull", "queue", q).isPresent()));
+                            .allMatch(q -> x.value("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", q).isPresent()));
                     for (int i = 0; i < queues.size(); i++) {
                         String q = queues.get(i);
-                        assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", q, "state", "waiting")).as(q).isEqualTo(i + 1.0);
-                        assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", q, "state", "failed")).as(q).isEqualTo(1.0);
+                        assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", q, "state", "waiting")).as(q).isEqualTo(i + 1.0);
+                        assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", q, "state", "failed")).as(q).isEqualTo(1.0);
                     }
-                    Scrape tagged = vigil.awaitScrape(Duration.ofSeconds(20), x -> x.value("bullmq_job_count", "prefix", "{bull}",
+                    Scrape tagged = vigil.awaitScrape(Duration.ofSeconds(20), x -> x.value("bullmq_job_count", "redis", "main", "prefix", "{bull}",
                             "queue", "reports", "state", "waiting").isPresent());
                     for (String q : List.of("mail", "reports")) {
-                        assertThat(tagged.require("bullmq_job_count", "prefix", "{bull}", "queue", q, "state", "waiting")).as(q).isEqualTo(3.0);
+                        assertThat(tagged.require("bullmq_job_count", "redis", "main", "prefix", "{bull}", "queue", q, "state", "waiting")).as(q).isEqualTo(3.0);
                     }
-                    assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "{beta}")).isEqualTo(1.0);
-                    assertThat(s.require("bullmq_queue_workers", "prefix", "bull", "queue", "{gamma}")).isEqualTo(1.0);
-                    assertThat(s.require("bullmq_queue_workers", "prefix", "bull", "queue", "{alpha}")).isEqualTo(0.0);
+                    assertThat(s.require("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "{beta}")).isEqualTo(1.0);
+                    assertThat(s.require("bullmq_queue_workers", "redis", "main", "prefix", "bull", "queue", "{gamma}")).isEqualTo(1.0);
+                    assertThat(s.require("bullmq_queue_workers", "redis", "main", "prefix", "bull", "queue", "{alpha}")).isEqualTo(0.0);
 
                     app.xadd("bull:{delta}:events", "event", "completed", "jobId", "1", "prev", "active");
-                    vigil.awaitScrape(Duration.ofSeconds(10), x -> x.require("bullmq_jobs_completed_total", "prefix", "bull", "queue", "{delta}") == 1.0);
+                    vigil.awaitScrape(Duration.ofSeconds(10), x -> x.require("bullmq_jobs_completed_total", "redis", "main", "prefix", "bull", "queue", "{delta}") == 1.0);
                 }
             } finally {
                 client.shutdown();

@@ -28,7 +28,7 @@ class RedisOutageIT {
                         interval: 200ms
                     """.formatted(redis.url());
             try (RunningExporter vigil = RunningExporter.start(yaml)) {
-                vigil.awaitScrape(Duration.ofSeconds(10), s -> s.value("bullmq_job_count", "prefix", "bull", "queue", "jobs", "state", "waiting").orElse(-1.0) == 2.0);
+                vigil.awaitScrape(Duration.ofSeconds(10), s -> s.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "jobs", "state", "waiting").orElse(-1.0) == 2.0);
 
                 redis.stopServer();
                 // Within about one interval the source is down; the rest of /metrics still answers.
@@ -44,7 +44,7 @@ class RedisOutageIT {
                 redis.sync().hset("bull:jobs:meta", "version", "bullmq:6.7.0");
                 redis.sync().lpush("bull:jobs:wait", "1", "2", "3");
                 Scrape up = vigil.awaitScrape(Duration.ofSeconds(30), s -> s.require("vigil_source_up", "source", SOURCE) == 1.0
-                        && s.value("bullmq_job_count", "prefix", "bull", "queue", "jobs", "state", "waiting").orElse(-1.0) == 3.0);
+                        && s.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "jobs", "state", "waiting").orElse(-1.0) == 3.0);
                 assertThat(up.require("vigil_source_last_success_timestamp_seconds", "source", SOURCE))
                         .isGreaterThan(System.currentTimeMillis() / 1000.0 - 30);
             }

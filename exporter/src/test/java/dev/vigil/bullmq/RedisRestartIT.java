@@ -34,11 +34,11 @@ class RedisRestartIT {
                       - redis: main
                         interval: 200ms
                     """.formatted(redis.url()))) {
-                vigil.awaitScrape(Duration.ofSeconds(10), s -> s.value("bullmq_jobs_completed_total", "prefix", "bull", "queue", "orders").isPresent());
+                vigil.awaitScrape(Duration.ofSeconds(10), s -> s.value("bullmq_jobs_completed_total", "redis", "main", "prefix", "bull", "queue", "orders").isPresent());
                 for (String id : new String[] {"1", "2", "3"}) {
                     completed(port, id);
                 }
-                vigil.awaitScrape(Duration.ofSeconds(10), s -> s.require("bullmq_jobs_completed_total", "prefix", "bull", "queue", "orders") == 3.0);
+                vigil.awaitScrape(Duration.ofSeconds(10), s -> s.require("bullmq_jobs_completed_total", "redis", "main", "prefix", "bull", "queue", "orders") == 3.0);
 
                 redis.stop();
                 Scrape down = vigil.awaitScrape(Duration.ofSeconds(5), s -> s.require("vigil_source_up", "source", SOURCE) == 0.0);
@@ -52,10 +52,10 @@ class RedisRestartIT {
                 completed(port, "4");
                 completed(port, "5");
                 Scrape up = vigil.awaitScrape(Duration.ofSeconds(30), s -> s.require("vigil_source_up", "source", SOURCE) == 1.0
-                        && s.value("bullmq_jobs_completed_total", "prefix", "bull", "queue", "orders").orElse(0.0) == 5.0);
+                        && s.value("bullmq_jobs_completed_total", "redis", "main", "prefix", "bull", "queue", "orders").orElse(0.0) == 5.0);
                 up = vigil.scrapeAfterNextPoll(SOURCE);
-                assertThat(up.require("bullmq_jobs_completed_total", "prefix", "bull", "queue", "orders")).isEqualTo(5.0);
-                assertThat(up.require("bullmq_events_lost_total", "prefix", "bull", "queue", "orders")).isEqualTo(0.0);
+                assertThat(up.require("bullmq_jobs_completed_total", "redis", "main", "prefix", "bull", "queue", "orders")).isEqualTo(5.0);
+                assertThat(up.require("bullmq_events_lost_total", "redis", "main", "prefix", "bull", "queue", "orders")).isEqualTo(0.0);
             }
         }
     }

@@ -118,7 +118,7 @@ class ShardedReplicasIT {
 
     /** Every series of every bullmq family, summed by its labels over the shards, equals the unsharded one's. */
     private static void assertSumsEqual(PrometheusServer prometheus, String sharded, String unsharded) {
-        String by = "sum by (__name__, prefix, queue, state, le) ({__name__=~\"bullmq_.+\",__name__!=\"" + AGE + "\",%s})";
+        String by = "sum by (__name__, redis, prefix, queue, state, le) ({__name__=~\"bullmq_.+\",__name__!=\"" + AGE + "\",%s})";
         Map<String, Double> shards = values(prometheus.query(by.formatted(sharded)));
         Map<String, Double> whole = values(prometheus.query(by.formatted(unsharded)));
         assertThat(whole.keySet().stream().map(k -> k.substring(0, k.indexOf('{'))).collect(Collectors.toSet()))

@@ -2,17 +2,14 @@ package dev.vigil.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.support.RedisExtension;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
-import dev.vigil.support.TestRedis;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Application caches keep their counters in a real Redis the way applications do (HINCRBY on a hash, INCR on
@@ -21,24 +18,8 @@ import org.junit.jupiter.api.Test;
 class AppCacheIT {
     private static final String SOURCE = "cache/main";
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static TestRedis redis;
-    private static RedisCommands<String, String> app;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.start();
-        app = redis.sync();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void flush() {
-        app.flushall();
-    }
+    @RegisterExtension
+    static final RedisExtension redis = RedisExtension.flushedBeforeEachTest();
 
     private static String config(String caches) {
         return """
@@ -69,17 +50,17 @@ class AppCacheIT {
     @Test
     void hashesAndPlainKeysAreExportedAsTheyAreInRedis() {
         for (int i = 0; i < 85; i++) {
-            app.hincrby("cache:stats:semantic", "hits", 1);
+            redis.app().hincrby("cache:stats:semantic", "hits", 1);
         }
-        app.hincrby("cache:stats:semantic", "misses", 15);
-        app.hincrby("cache:stats:semantic", "evictions", 4);
-        app.hset("cache:stats:semantic", "size", "1200");
+        redis.app().hincrby("cache:stats:semantic", "misses", 15);
+        redis.app().hincrby("cache:stats:semantic", "evictions", 4);
+        redis.app().hset("cache:stats:semantic", "size", "1200");
         for (String cost : new String[] {"0.0123", "0.0456", "0.1", "0.2"}) {
-            app.hincrbyfloat("cache:stats:semantic", "saved_usd", Double.parseDouble(cost));
+            redis.app().hincrbyfloat("cache:stats:semantic", "saved_usd", Double.parseDouble(cost));
         }
-        app.incrby("query-cache:hits", 7);
-        app.incrby("query-cache:misses", 3);
-        app.hset("app:l1", Map.of("h", "900", "m", "100"));
+        redis.app().incrby("query-cache:hits", 7);
+        redis.app().incrby("query-cache:misses", 3);
+        redis.app().hset("app:l1", Map.of("h", "900", "m", "100"));
 
         try (RunningExporter vigil = RunningExporter.start(config("""
                 - name: semantic
@@ -97,7 +78,7 @@ class AppCacheIT {
             assertThat(s.require("cache_evictions_total", "cache", "semantic")).isEqualTo(4.0);
             assertThat(s.require("cache_size", "cache", "semantic")).isEqualTo(1200.0);
             // HINCRBYFLOAT kept the sum Redis' way; Vigil reports exactly what the hash holds.
-            BigDecimal saved = new BigDecimal(app.hget("cache:stats:semantic", "saved_usd"));
+            BigDecimal saved = new BigDecimal(redis.app().hget("cache:stats:semantic", "saved_usd"));
             assertThat(saved).isEqualByComparingTo("0.3579");
             assertThat(s.require("llm_cache_saved_usd_total", "cache", "semantic")).isEqualTo(0.3579);
             assertThat(gets(s, "query", "hit")).isEqualTo(7.0);
@@ -116,7 +97,7 @@ class AppCacheIT {
 
     @Test
     void aResetHashKeepsTheCounterGrowing() {
-        app.hset("cache:stats:semantic", Map.of("hits", "100", "misses", "40", "saved_usd", "2.50"));
+        redis.app().hset("cache:stats:semantic", Map.of("hits", "100", "misses", "40", "saved_usd", "2.50"));
         try (RunningExporter vigil = RunningExporter.start(config("""
                 - name: semantic
                   hash: cache:stats:semantic
@@ -124,13 +105,13 @@ class AppCacheIT {
             vigil.awaitScrape(WAIT, x -> x.value("cache_gets_total", "cache", "semantic", "result", "hit").orElse(0.0) == 100.0);
 
             // The application restarts its statistics: DEL, then counts on from zero.
-            app.del("cache:stats:semantic");
-            app.hset("cache:stats:semantic", Map.of("hits", "5", "misses", "1", "saved_usd", "0.25"));
+            redis.app().del("cache:stats:semantic");
+            redis.app().hset("cache:stats:semantic", Map.of("hits", "5", "misses", "1", "saved_usd", "0.25"));
             Scrape s = vigil.awaitScrape(WAIT, x -> x.value("cache_gets_total", "cache", "semantic", "result", "hit").orElse(0.0) == 105.0);
             assertThat(gets(s, "semantic", "miss")).isEqualTo(41.0);
             assertThat(s.require("llm_cache_saved_usd_total", "cache", "semantic")).isEqualTo(2.75);
 
-            app.hincrby("cache:stats:semantic", "hits", 10);
+            redis.app().hincrby("cache:stats:semantic", "hits", 10);
             s = vigil.awaitScrape(WAIT, x -> x.value("cache_gets_total", "cache", "semantic", "result", "hit").orElse(0.0) == 115.0);
             assertThat(gets(s, "semantic", "miss")).isEqualTo(41.0);
         }
@@ -138,11 +119,11 @@ class AppCacheIT {
 
     @Test
     void aBadValueIsReportedForItsCacheOnly() {
-        app.hset("cache:stats:good", Map.of("hits", "10", "misses", "2"));
-        app.hset("cache:stats:text", Map.of("hits", "lots", "misses", "2"));
-        app.hset("cache:stats:typo", Map.of("hit", "10", "misses", "2"));
-        app.hset("cache:stats:below", Map.of("hits", "-3", "misses", "2"));
-        app.set("cache:stats:string", "10");
+        redis.app().hset("cache:stats:good", Map.of("hits", "10", "misses", "2"));
+        redis.app().hset("cache:stats:text", Map.of("hits", "lots", "misses", "2"));
+        redis.app().hset("cache:stats:typo", Map.of("hit", "10", "misses", "2"));
+        redis.app().hset("cache:stats:below", Map.of("hits", "-3", "misses", "2"));
+        redis.app().set("cache:stats:string", "10");
         try (RunningExporter vigil = RunningExporter.start(config("""
                 - { name: good, hash: "cache:stats:good" }
                 - { name: text, hash: "cache:stats:text" }
@@ -166,7 +147,7 @@ class AppCacheIT {
             assertThat(gets(s, "text", "miss")).isEqualTo(2.0);
             assertThat(s.require("vigil_cache_read_errors_total", "cache", "good", "reason", "not_a_number")).isEqualTo(0.0);
 
-            app.hset("cache:stats:text", "hits", "12");
+            redis.app().hset("cache:stats:text", "hits", "12");
             Scrape fixed = vigil.awaitScrape(WAIT, x -> x.value("cache_gets_total", "cache", "text", "result", "hit").isPresent());
             assertThat(gets(fixed, "text", "hit")).isEqualTo(12.0);
             assertThat(fixed.require("vigil_cache_up", "cache", "text")).isEqualTo(1.0);
@@ -176,9 +157,9 @@ class AppCacheIT {
     @Test
     void aHashPatternNamesCachesByItsStarAndReportsAtMostTheCap() {
         for (String tenant : new String[] {"e", "d", "c", "b", "a"}) {
-            app.hset("tenant:" + tenant + ":cache", Map.of("hits", "1", "misses", "2"));
+            redis.app().hset("tenant:" + tenant + ":cache", Map.of("hits", "1", "misses", "2"));
         }
-        app.hset("tenant::cache", Map.of("hits", "1", "misses", "2")); // '*' matched nothing: no name, not reported
+        redis.app().hset("tenant::cache", Map.of("hits", "1", "misses", "2")); // '*' matched nothing: no name, not reported
         try (RunningExporter vigil = RunningExporter.start(config("""
                 - hash_pattern: "tenant:*:cache"
                   level: l2
@@ -191,7 +172,7 @@ class AppCacheIT {
             assertThat(gets(s, "a", "miss", "l2")).isEqualTo(2.0);
 
             // A matched hash that goes away drops out at the next poll, without an error.
-            app.del("tenant:a:cache");
+            redis.app().del("tenant:a:cache");
             Scrape after = vigil.awaitScrape(WAIT, x -> x.value("vigil_cache_up", "cache", "a", "level", "l2").isEmpty()
                     && x.value("vigil_cache_up", "cache", "d", "level", "l2").isPresent());
             assertThat(after.require("vigil_cache_up", "cache", "d", "level", "l2")).isEqualTo(1.0);

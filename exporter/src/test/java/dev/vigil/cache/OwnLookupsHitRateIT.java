@@ -75,7 +75,7 @@ class OwnLookupsHitRateIT {
                 app.hset("bull:mail:7", Map.of("timestamp", "1", "processedOn", "2", "finishedOn", "3"));
                 app.xadd("bull:mail:events", "event", "completed", "jobId", "7", "prev", "active");
                 app.xadd("bull:mail:events", "event", "completed", "jobId", "8", "prev", "active"); // hash gone: HMGET misses
-                vigil.awaitScrape(Duration.ofSeconds(10), x -> x.require("bullmq_jobs_completed_total", "prefix", "bull", "queue", "mail") == 2.0);
+                vigil.awaitScrape(Duration.ofSeconds(10), x -> x.require("bullmq_jobs_completed_total", "redis", "main", "prefix", "bull", "queue", "mail") == 2.0);
                 // Between two polls, Redis' counters and Vigil's own agree exactly. The test's own connection looks
                 // up nothing (HSET and XADD are writes; INFO reads no key). A poll may be in flight while we read
                 // (its lookups counted by Redis, not yet by Vigil), so look for a quiet moment; a miscount never
@@ -129,9 +129,9 @@ class OwnLookupsHitRateIT {
             try (RunningExporter vigil = RunningExporter.start(oncePerHour(redis, ""))) {
                 Scrape s = vigil.awaitScrape(Duration.ofSeconds(15),
                         x -> x.value("vigil_source_poll_duration_seconds_count", "source", "bullmq/main/bull").orElse(0.0) == 1.0);
-                assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "legacy")).isEqualTo(1.0);
-                assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "v6")).isEqualTo(1.0);
-                assertThat(s.value("bullmq_queue_paused", "prefix", "bull", "queue", "odd")).isEmpty();
+                assertThat(s.require("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "legacy")).isEqualTo(1.0);
+                assertThat(s.require("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "v6")).isEqualTo(1.0);
+                assertThat(s.value("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "odd")).isEmpty();
                 // Only Vigil looked anything up since RESETSTAT: Redis' counts are Vigil's own, exactly.
                 long ownHits = (long) s.require("vigil_redis_own_lookups_total", "redis", "main", "result", "hit");
                 long ownMisses = (long) s.require("vigil_redis_own_lookups_total", "redis", "main", "result", "miss");

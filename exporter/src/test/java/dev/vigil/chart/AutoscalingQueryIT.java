@@ -52,7 +52,7 @@ class AutoscalingQueryIT {
                 for (String query : new String[] {keda, adapterQuery}) {
                     JsonArray backlog = prometheus.awaitQuery(query, Duration.ofSeconds(30), r -> r.size() == 1);
                     assertThat(backlog.getJsonObject(0).getJsonObject("metric").getMap())
-                            .isEqualTo(Map.of("prefix", "bull", "queue", "emails"));
+                            .isEqualTo(Map.of("redis", "main", "prefix", "bull", "queue", "emails"));
                     assertThat(backlog.getJsonObject(0).getJsonArray("value").getString(1)).as(query).isEqualTo("5");
                 }
                 app.hset("bull:emails:meta", "paused", "1");

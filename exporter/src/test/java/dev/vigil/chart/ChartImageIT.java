@@ -97,12 +97,12 @@ class ChartImageIT {
             try {
                 Command.Result started = Podman.run(Duration.ofMinutes(1), run);
                 assertThat(started.exitCode()).as(started.describe()).isZero();
-                Scrape s = awaitScrape(port, name, m -> m.value("bullmq_job_count", "prefix", "bull", "queue", "emails", "state", "waiting").isPresent()
+                Scrape s = awaitScrape(port, name, m -> m.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "emails", "state", "waiting").isPresent()
                         && m.value("pg_up", "server", "primary").orElse(0.0) == 1.0);
-                assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "emails", "state", "waiting")).isEqualTo(3.0);
-                assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "emails", "state", "prioritized")).isEqualTo(1.0);
-                assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "emails", "state", "delayed")).isEqualTo(1.0);
-                assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", "emails")).isEqualTo(0.0);
+                assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "emails", "state", "waiting")).isEqualTo(3.0);
+                assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "emails", "state", "prioritized")).isEqualTo(1.0);
+                assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "emails", "state", "delayed")).isEqualTo(1.0);
+                assertThat(s.require("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "emails")).isEqualTo(0.0);
 
                 // podman top reads the container's own /proc: the user it runs as, by name and number.
                 assertThat(Podman.ok(List.of("top", name, "user", "huser")).lines().skip(1).map(l -> l.trim().split("\\s+")))

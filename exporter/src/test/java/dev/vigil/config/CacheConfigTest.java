@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.config.AppCacheConfig.Layout;
 import dev.vigil.config.AppCacheConfig.Stat;
+import dev.vigil.support.ConfigFile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,21 +23,12 @@ class CacheConfigTest {
     @TempDir
     Path dir;
 
-    private VigilConfig load(String yaml) throws Exception {
-        Path file = dir.resolve("vigil.yml");
-        Files.writeString(file, REDIS + yaml);
-        return new ConfigLoader(name -> null).load(file);
+    private VigilConfig load(String yaml) throws ConfigException {
+        return ConfigFile.vigil(dir).startingWith(REDIS).load(yaml);
     }
 
-    private String error(String yaml) throws IOException {
-        try {
-            load(yaml);
-        } catch (ConfigException e) {
-            return e.describe().replace(dir.resolve("vigil.yml").toString(), "vigil.yml");
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        throw new AssertionError("expected a config error for:\n" + yaml);
+    private String error(String yaml) {
+        return ConfigFile.vigil(dir).startingWith(REDIS).errorLine(yaml);
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.vigil.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
+import dev.vigil.support.ConfigFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,24 +16,12 @@ class ConfigLoaderTest {
     @TempDir
     Path dir;
 
-    private Path write(String yaml) throws IOException {
-        Path file = dir.resolve("vigil.yml");
-        Files.writeString(file, yaml);
-        return file;
+    private VigilConfig load(String yaml, Map<String, String> env) throws ConfigException {
+        return ConfigFile.vigil(dir, env).load(yaml);
     }
 
-    private VigilConfig load(String yaml, Map<String, String> env) throws Exception {
-        return new ConfigLoader(env::get).load(write(yaml));
-    }
-
-    private ConfigException error(String yaml) throws IOException {
-        Path file = write(yaml);
-        try {
-            new ConfigLoader(name -> null).load(file);
-        } catch (ConfigException e) {
-            return e;
-        }
-        throw new AssertionError("expected a config error for:\n" + yaml);
+    private ConfigException error(String yaml) {
+        return ConfigFile.vigil(dir).error(yaml);
     }
 
     @Test
@@ -227,6 +215,36 @@ class ConfigLoaderTest {
                 """);
         assertThat(e.line()).isEqualTo(5);
         assertThat(e.getMessage()).isEqualTo("names no configured Redis connection 'cache'; known: main, jobs");
+    }
+
+    @Test
+    void entriesOnOneRedisAndPrefixReadDisjointQueuesAndOtherRedisMaySeeTheSameNames() throws Exception {
+        String redis = """
+                redis:
+                  main: { url: "redis://127.0.0.1:6379" }
+                  jobs: { url: "redis://127.0.0.1:6380" }
+                bullmq:
+                """;
+        VigilConfig c = load(redis + """
+                  - { redis: main }
+                  - { redis: jobs }
+                  - { redis: main, prefix: other, queues: [email], name: a }
+                  - { redis: main, prefix: other, queues: [sms], name: b }
+                """, Map.of());
+        assertThat(c.bullmq()).extracting(BullmqConfig::name).containsExactly("bullmq/main/bull", "bullmq/jobs/bull", "a", "b");
+
+        ConfigException overlap = error(redis + """
+                  - { redis: main, queues: [email, sms], name: a }
+                  - { redis: main, queues: [push, sms], name: b }
+                """);
+        assertThat(overlap.describe()).endsWith("/vigil.yml:6: bullmq[1].queues: lists [sms], also read by a on redis 'main' prefix 'bull'; "
+                + "a queue may be read by one entry only");
+        ConfigException besideDiscovery = error(redis + """
+                  - { redis: main, name: a }
+                  - { redis: main, queues: [email], name: b }
+                """);
+        assertThat(besideDiscovery.describe()).endsWith("/vigil.yml:6: bullmq[1].queues: redis 'main' prefix 'bull' is also read by a, "
+                + "which discovers its queues; give entries on the same redis and prefix disjoint queues: lists");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.vigil.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.support.ConfigFile;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -16,21 +17,12 @@ class LlmConfigTest {
     @TempDir
     Path dir;
 
-    private VigilConfig load(String yaml) throws Exception {
-        Path file = dir.resolve("vigil.yml");
-        Files.writeString(file, yaml);
-        return new ConfigLoader(name -> null).load(file);
+    private VigilConfig load(String yaml) throws ConfigException {
+        return ConfigFile.vigil(dir).load(yaml);
     }
 
-    private ConfigException error(String yaml) throws IOException {
-        try {
-            load(yaml);
-        } catch (ConfigException e) {
-            return e;
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        throw new AssertionError("expected a config error for:\n" + yaml);
+    private ConfigException error(String yaml) {
+        return ConfigFile.vigil(dir).error(yaml);
     }
 
     @Test

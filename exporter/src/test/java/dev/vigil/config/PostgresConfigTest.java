@@ -3,7 +3,7 @@ package dev.vigil.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.config.CustomQueryConfig.Column;
-import java.io.IOException;
+import dev.vigil.support.ConfigFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,23 +17,12 @@ class PostgresConfigTest {
     @TempDir
     Path dir;
 
-    private VigilConfig load(String yaml) throws Exception {
-        return new ConfigLoader(name -> null).load(write(yaml));
+    private VigilConfig load(String yaml) throws ConfigException {
+        return ConfigFile.vigil(dir).load(yaml);
     }
 
-    private Path write(String yaml) throws IOException {
-        Path file = dir.resolve("vigil.yml");
-        Files.writeString(file, yaml);
-        return file;
-    }
-
-    private String error(String yaml) throws IOException {
-        try {
-            new ConfigLoader(name -> null).load(write(yaml));
-        } catch (ConfigException e) {
-            return e.describe().replace(dir.resolve("vigil.yml").toString(), "vigil.yml");
-        }
-        throw new AssertionError("expected a config error for:\n" + yaml);
+    private String error(String yaml) {
+        return ConfigFile.vigil(dir).errorLine(yaml);
     }
 
     @Test

@@ -2,8 +2,7 @@ package dev.vigil.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.vigil.support.ConfigFile;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,25 +17,13 @@ class ShardConfigTest {
               main: { url: "redis://127.0.0.1:6379" }
             """;
 
-    private Path write(String yaml) throws IOException {
-        Path file = dir.resolve("vigil.yml");
-        Files.writeString(file, HEAD + yaml);
-        return file;
-    }
-
-    private VigilConfig load(String yaml, Map<String, String> env) throws Exception {
-        return new ConfigLoader(env::get).load(write(yaml));
+    private VigilConfig load(String yaml, Map<String, String> env) throws ConfigException {
+        return ConfigFile.vigil(dir, env).startingWith(HEAD).load(yaml);
     }
 
     /** The one line Main prints, without the temporary directory. */
-    private String error(String yaml) throws IOException {
-        Path file = write(yaml);
-        try {
-            new ConfigLoader(Map.of("POD_NAME", "vigil-5")::get).load(file);
-        } catch (ConfigException e) {
-            return e.describe().substring(file.toString().length());
-        }
-        throw new AssertionError("expected a config error for:\n" + yaml);
+    private String error(String yaml) {
+        return ConfigFile.vigil(dir, Map.of("POD_NAME", "vigil-5")).startingWith(HEAD).errorLine(yaml);
     }
 
     @Test
@@ -90,22 +77,22 @@ class ShardConfigTest {
     @Test
     void invalidValuesAreOneLineWithFileLineAndKey() throws Exception {
         assertThat(error("bullmq:\n  - redis: main\n    shard: 3/3\n"))
-                .isEqualTo(":5: bullmq[0].shard: shard 3 does not exist among 3: I counts from 0 to 2");
+                .isEqualTo("vigil.yml:5: bullmq[0].shard: shard 3 does not exist among 3: I counts from 0 to 2");
         assertThat(error("bullmq:\n  - redis: main\n    shard: ${POD_NAME}/3\n"))
-                .isEqualTo(":5: bullmq[0].shard: pod ordinal 5 has no shard among 3 ('vigil-5/3'): give N the StatefulSet's replica count");
+                .isEqualTo("vigil.yml:5: bullmq[0].shard: pod ordinal 5 has no shard among 3 ('vigil-5/3'): give N the StatefulSet's replica count");
         assertThat(error("bullmq:\n  - redis: main\n    shard: 1/0\n"))
-                .isEqualTo(":5: bullmq[0].shard: N must be between 1 and 1024, got '1/0'");
+                .isEqualTo("vigil.yml:5: bullmq[0].shard: N must be between 1 and 1024, got '1/0'");
         assertThat(error("bullmq:\n  - redis: main\n    shard: 1/99999999999\n"))
-                .isEqualTo(":5: bullmq[0].shard: number too large in '1/99999999999'");
+                .isEqualTo("vigil.yml:5: bullmq[0].shard: number too large in '1/99999999999'");
         assertThat(error("bullmq:\n  - redis: main\n    shard: auto\n"))
-                .isEqualTo(":5: bullmq[0].shard: expected I/N, shard I (from 0) of N, or a StatefulSet pod name for I "
+                .isEqualTo("vigil.yml:5: bullmq[0].shard: expected I/N, shard I (from 0) of N, or a StatefulSet pod name for I "
                         + "(e.g. 1/3, or ${POD_NAME}/3 for vigil-1/3); got 'auto'");
-        assertThat(error("bullmq:\n  - redis: main\n    shard: vigil/3\n")).startsWith(":5: bullmq[0].shard: expected I/N");
-        assertThat(error("bullmq:\n  - redis: main\n    shard: -1/3\n")).startsWith(":5: bullmq[0].shard: expected I/N");
+        assertThat(error("bullmq:\n  - redis: main\n    shard: vigil/3\n")).startsWith("vigil.yml:5: bullmq[0].shard: expected I/N");
+        assertThat(error("bullmq:\n  - redis: main\n    shard: -1/3\n")).startsWith("vigil.yml:5: bullmq[0].shard: expected I/N");
         assertThat(error("bullmq:\n  - redis: main\n    shard: [1, 3]\n"))
-                .isEqualTo(":5: bullmq[0].shard: expected a single value, got a list");
+                .isEqualTo("vigil.yml:5: bullmq[0].shard: expected a single value, got a list");
         assertThat(error("bullmq:\n  - redis: main\n    shard: 1/3\n    shrad: 1/3\n"))
-                .isEqualTo(":6: bullmq[0].shrad: unknown key; did you mean 'shard'?");
+                .isEqualTo("vigil.yml:6: bullmq[0].shrad: unknown key; did you mean 'shard'?");
     }
 
     @Test
@@ -116,7 +103,7 @@ class ShardConfigTest {
                     shard: 1/3
                   - redis: main
                     prefix: other
-                """)).isEqualTo(":6: bullmq[1].shard: is 0/1 but bullmq/main/bull has 1/3; give every bullmq entry the same "
+                """)).isEqualTo("vigil.yml:6: bullmq[1].shard: is 0/1 but bullmq/main/bull has 1/3; give every bullmq entry the same "
                 + "shard: (a replica is one shard of all the queues it reads)");
     }
 }

@@ -2,8 +2,7 @@ package dev.vigil.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.vigil.support.ConfigFile;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,19 +14,12 @@ class WebConfigFileTest {
     @TempDir
     Path dir;
 
-    private Path write(String yaml) throws IOException {
-        Path file = dir.resolve("web.yml");
-        Files.writeString(file, yaml);
-        return file;
+    private Path write(String yaml) {
+        return ConfigFile.web(dir).write(yaml);
     }
 
-    private String error(String yaml) throws IOException {
-        try {
-            WebConfigFile.load(write(yaml));
-        } catch (ConfigException e) {
-            return e.describe();
-        }
-        throw new AssertionError("expected a config error for:\n" + yaml);
+    private String error(String yaml) {
+        return ConfigFile.web(dir).error(yaml).describe();
     }
 
     @Test

@@ -61,7 +61,7 @@ class BullmqAgreementE2EIT {
                     timeout: 2s
                 """)) {
             Scrape s = vigil.awaitScrape(Duration.ofSeconds(30), x -> reported.fieldNames().stream()
-                    .allMatch(q -> x.value("bullmq_queue_paused", "prefix", "bull", "queue", q).isPresent()));
+                    .allMatch(q -> x.value("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", q).isPresent()));
             for (String queue : reported.fieldNames()) {
                 assertQueue(s, queue, reported.getJsonObject(queue), major);
             }
@@ -71,7 +71,7 @@ class BullmqAgreementE2EIT {
     private static void assertQueue(Scrape s, String queue, JsonObject library, int major) {
         JsonObject counts = library.getJsonObject("counts");
         for (String state : VIGIL_STATES) {
-            double vigil = s.require("bullmq_job_count", "prefix", "bull", "queue", queue, "state", state);
+            double vigil = s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", queue, "state", state);
             // States the library's getJobCounts() leaves out (paused in BullMQ 6; prioritized and
             // waiting-children in Bull 3) have no keys, so Vigil reports 0 for them.
             long expected = counts.containsKey(state) ? counts.getLong(state) : 0;
@@ -80,9 +80,9 @@ class BullmqAgreementE2EIT {
         for (Map.Entry<String, Object> e : counts) {
             assertThat(VIGIL_STATES).as("state %s reported by the library", e.getKey()).contains(e.getKey());
         }
-        assertThat(s.require("bullmq_queue_workers", "prefix", "bull", "queue", queue))
+        assertThat(s.require("bullmq_queue_workers", "redis", "main", "prefix", "bull", "queue", queue))
                 .as("workers of %s", queue).isEqualTo(library.getInteger("workers").doubleValue());
-        assertThat(s.require("bullmq_queue_paused", "prefix", "bull", "queue", queue))
+        assertThat(s.require("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", queue))
                 .as("paused %s", queue).isEqualTo(library.getBoolean("paused") ? 1.0 : 0.0);
     }
 }

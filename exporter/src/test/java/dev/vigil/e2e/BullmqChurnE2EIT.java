@@ -34,13 +34,13 @@ class BullmqChurnE2EIT {
                 JsonObject counts = workload.ask("round").getJsonObject("counts");
                 // Queues appear with their first jobs; discovery finds them, later rounds are change-driven only.
                 vigil.awaitScrape(Duration.ofSeconds(15), s -> queues.stream()
-                        .allMatch(q -> s.value("bullmq_queue_paused", "prefix", "bull", "queue", q).isPresent()));
+                        .allMatch(q -> s.value("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", q).isPresent()));
                 Scrape s = vigil.scrapeAfterNextPoll(SOURCE);
                 for (String q : queues) {
                     JsonObject library = counts.getJsonObject(q);
                     for (String state : STATES) {
                         long expected = library.containsKey(state) ? library.getLong(state) : 0;
-                        assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", q, "state", state))
+                        assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", q, "state", state))
                                 .as("round %d, BullMQ %d queue %s state %s", round, major, q, state).isEqualTo((double) expected);
                     }
                 }

@@ -35,16 +35,16 @@ class BullmqThroughputE2EIT {
                     "--queue", "orders", "--complete", "20", "--fail", "4", "--flaky", "3")) {
                 JsonObject r = workload.report();
                 long completed = r.getLong("completed");
-                Scrape s = vigil.awaitScrape(Duration.ofSeconds(20), x -> x.value("bullmq_jobs_completed_total", "prefix", "bull", "queue", "orders")
+                Scrape s = vigil.awaitScrape(Duration.ofSeconds(20), x -> x.value("bullmq_jobs_completed_total", "redis", "main", "prefix", "bull", "queue", "orders")
                         .orElse(-1.0) == completed);
                 s = vigil.scrapeAfterNextPoll("bullmq/main/bull");
                 assertThat(completed).isEqualTo(23);
-                assertThat(s.require("bullmq_jobs_completed_total", "prefix", "bull", "queue", "orders")).isEqualTo(23.0);
-                assertThat(s.require("bullmq_jobs_failed_total", "prefix", "bull", "queue", "orders")).isEqualTo(r.getLong("failed").doubleValue());
-                assertThat(s.require("bullmq_jobs_retried_total", "prefix", "bull", "queue", "orders")).isEqualTo(r.getLong("retries").doubleValue());
-                assertThat(s.require("bullmq_jobs_stalled_total", "prefix", "bull", "queue", "orders")).isEqualTo(0.0);
-                assertThat(s.require("bullmq_job_processing_seconds_count", "prefix", "bull", "queue", "orders")).isEqualTo(23.0);
-                assertThat(s.require("bullmq_job_wait_seconds_count", "prefix", "bull", "queue", "orders")).isEqualTo(23.0);
+                assertThat(s.require("bullmq_jobs_completed_total", "redis", "main", "prefix", "bull", "queue", "orders")).isEqualTo(23.0);
+                assertThat(s.require("bullmq_jobs_failed_total", "redis", "main", "prefix", "bull", "queue", "orders")).isEqualTo(r.getLong("failed").doubleValue());
+                assertThat(s.require("bullmq_jobs_retried_total", "redis", "main", "prefix", "bull", "queue", "orders")).isEqualTo(r.getLong("retries").doubleValue());
+                assertThat(s.require("bullmq_jobs_stalled_total", "redis", "main", "prefix", "bull", "queue", "orders")).isEqualTo(0.0);
+                assertThat(s.require("bullmq_job_processing_seconds_count", "redis", "main", "prefix", "bull", "queue", "orders")).isEqualTo(23.0);
+                assertThat(s.require("bullmq_job_wait_seconds_count", "redis", "main", "prefix", "bull", "queue", "orders")).isEqualTo(23.0);
 
                 double processing = 0;
                 double waiting = 0;
@@ -55,8 +55,8 @@ class BullmqThroughputE2EIT {
                     waiting += (j.getLong("processedOn") - j.getLong("timestamp") - j.getLong("delay")) / 1000.0;
                 }
                 double slack = CLOCK_SLACK_PER_JOB * jobs.size();
-                assertThat(s.require("bullmq_job_processing_seconds_sum", "prefix", "bull", "queue", "orders")).isCloseTo(processing, within(slack));
-                assertThat(s.require("bullmq_job_wait_seconds_sum", "prefix", "bull", "queue", "orders")).isCloseTo(waiting, within(slack));
+                assertThat(s.require("bullmq_job_processing_seconds_sum", "redis", "main", "prefix", "bull", "queue", "orders")).isCloseTo(processing, within(slack));
+                assertThat(s.require("bullmq_job_wait_seconds_sum", "redis", "main", "prefix", "bull", "queue", "orders")).isCloseTo(waiting, within(slack));
             }
         }
     }

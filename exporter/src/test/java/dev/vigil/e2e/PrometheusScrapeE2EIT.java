@@ -28,7 +28,7 @@ class PrometheusScrapeE2EIT {
         try (RunningExporter vigil = RunningExporter.start(RunningExporter.bullmqConfig(redis.url(), ""));
              PrometheusServer prometheus = PrometheusServer.start(
                      PrometheusServer.Setup.scraping(URI.create(vigil.baseUrl()).getAuthority()))) {
-            vigil.awaitScrape(Duration.ofSeconds(15), s -> s.value("bullmq_job_count", "prefix", "bull", "queue", "emails", "state", "waiting").isPresent());
+            vigil.awaitScrape(Duration.ofSeconds(15), s -> s.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "emails", "state", "waiting").isPresent());
 
             prometheus.awaitQuery("bullmq_job_count{queue=\"emails\",state=\"waiting\"}", Duration.ofSeconds(30), r -> r.size() == 1);
             assertThat(prometheus.value("up{job=\"vigil\"}")).isEqualTo(1.0);

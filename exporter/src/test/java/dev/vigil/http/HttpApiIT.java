@@ -3,6 +3,7 @@ package dev.vigil.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.support.ProtobufScrape;
+import dev.vigil.support.RedisExtension;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
 import dev.vigil.support.TestRedis;
@@ -16,24 +17,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HttpApiIT {
     private static final String PROTOBUF = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
-    private static TestRedis redis;
+    @RegisterExtension
+    static final RedisExtension redis = RedisExtension.keptAcrossTests();
 
     @BeforeAll
-    static void startRedis() {
-        redis = TestRedis.start();
-        redis.sync().hset("bull:mail:meta", "version", "bullmq:5.81.5");
-        redis.sync().lpush("bull:mail:wait", "1", "2", "3");
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
+    static void mailQueue() {
+        redis.app().hset("bull:mail:meta", "version", "bullmq:5.81.5");
+        redis.app().lpush("bull:mail:wait", "1", "2", "3");
     }
 
     private static String configNoPassword() {
@@ -93,12 +89,12 @@ class HttpApiIT {
     @Test
     void metricsInTextOpenMetricsAndGzip() throws IOException {
         try (RunningExporter vigil = RunningExporter.start(configNoPassword())) {
-            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "prefix", "bull", "queue", "mail", "state", "waiting").isPresent());
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "mail", "state", "waiting").isPresent());
 
             HttpResponse<String> text = vigil.get("/metrics");
             assertThat(text.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
             assertThat(text.body()).contains("# TYPE bullmq_job_count gauge",
-                    "bullmq_job_count{prefix=\"bull\",queue=\"mail\",state=\"waiting\"} 3",
+                    "bullmq_job_count{prefix=\"bull\",queue=\"mail\",redis=\"main\",state=\"waiting\"} 3",
                     "vigil_build_info{version=\"test\"} 1", "jvm_memory_used_bytes");
 
             HttpResponse<String> om = vigil.get("/metrics", "Accept", "application/openmetrics-text; version=1.0.0; charset=utf-8");
@@ -110,12 +106,12 @@ class HttpApiIT {
             HttpResponse<byte[]> gz = vigil.getBytes("/metrics", "Accept-Encoding", "gzip");
             assertThat(gz.headers().firstValue("Content-Encoding")).contains("gzip");
             String unzipped = new String(new GZIPInputStream(new ByteArrayInputStream(gz.body())).readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(unzipped).contains("bullmq_job_count{prefix=\"bull\",queue=\"mail\",state=\"waiting\"} 3", "jvm_memory_used_bytes");
+            assertThat(unzipped).contains("bullmq_job_count{prefix=\"bull\",queue=\"mail\",redis=\"main\",state=\"waiting\"} 3", "jvm_memory_used_bytes");
 
             // A coding Vigil does not cache is not applied by the server either: the body comes plain.
             HttpResponse<String> deflate = vigil.get("/metrics", "Accept-Encoding", "deflate");
             assertThat(deflate.headers().firstValue("Content-Encoding")).isEmpty();
-            assertThat(deflate.body()).contains("bullmq_job_count{prefix=\"bull\",queue=\"mail\",state=\"waiting\"} 3");
+            assertThat(deflate.body()).contains("bullmq_job_count{prefix=\"bull\",queue=\"mail\",redis=\"main\",state=\"waiting\"} 3");
             assertThat(vigil.get("/metrics", "Accept-Encoding", "gzip;q=0").headers().firstValue("Content-Encoding")).isEmpty();
         }
     }
@@ -124,7 +120,7 @@ class HttpApiIT {
     @Test
     void everyFamilyOnceInEachFormat() throws IOException {
         try (RunningExporter vigil = RunningExporter.start(configNoPassword())) {
-            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "prefix", "bull", "queue", "mail", "state", "waiting").isPresent());
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "mail", "state", "waiting").isPresent());
             for (String accept : new String[] {"text/plain", "application/openmetrics-text; version=1.0.0"}) {
                 List<String> types = vigil.get("/metrics", "Accept", accept).body().lines().filter(l -> l.startsWith("# TYPE ")).toList();
                 assertThat(types).as(accept).doesNotHaveDuplicates().hasSizeGreaterThan(20);
@@ -153,7 +149,7 @@ class HttpApiIT {
                     stable.put(k, v);
                 }
             });
-            assertThat(stable).containsKeys("bullmq_job_count{prefix=\"bull\",queue=\"mail\",state=\"waiting\"}",
+            assertThat(stable).containsKeys("bullmq_job_count{prefix=\"bull\",queue=\"mail\",redis=\"main\",state=\"waiting\"}",
                     "vigil_source_poll_duration_seconds_bucket{le=\"+Inf\",source=\"bullmq/main/bull\"}", "vigil_build_info{version=\"test\"}");
             assertThat(proto.series()).containsAllEntriesOf(stable);
 

@@ -3,15 +3,16 @@ package dev.vigil.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.support.LedgerPostgres;
+import dev.vigil.support.RedisExtension;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
-import dev.vigil.support.TestRedis;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.math.BigDecimal;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Usage where applications really record it: LiteLLM's spend log and an application's own table in
@@ -19,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * rows added later (late ones included) must be counted once.
  */
 class LedgerSourcesIT {
+    @RegisterExtension
+    static final RedisExtension redis = RedisExtension.keptAcrossTests();
     private static LedgerPostgres pg;
-    private static TestRedis redis;
 
     /** LiteLLM's table as its migrations create it (the columns Vigil reads, and enough of the rest). */
     private static final String SPEND_LOGS = """
@@ -35,19 +37,17 @@ class LedgerSourcesIT {
                 "request_tags" JSONB DEFAULT '[]', "team_id" TEXT, "end_user" TEXT, "session_id" TEXT, "status" TEXT)""";
 
     @BeforeAll
-    static void startServers() {
+    static void startPostgres() {
         pg = LedgerPostgres.start();
         pg.execute(SPEND_LOGS, "CREATE INDEX ON \"LiteLLM_SpendLogs\" (\"startTime\")",
                 "CREATE TABLE llm_calls (id BIGSERIAL PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL, model TEXT NOT NULL,"
                         + " prompt INT NOT NULL, completion INT NOT NULL, cached INT NOT NULL, tenant TEXT)");
         addSpendLogs(1, 400, "minutes");
         addCalls(1, 300, 300, 30);
-        redis = TestRedis.start();
     }
 
     @AfterAll
-    static void stopServers() {
-        redis.close();
+    static void stopPostgres() {
         pg.close();
     }
 
@@ -147,7 +147,7 @@ class LedgerSourcesIT {
 
     @Test
     void sqlLedgersAndRedisCountersEqualTheirOwnSumsAndLaterRowsCountOnce() {
-        RedisCommands<String, String> app = redis.sync();
+        RedisCommands<String, String> app = redis.app();
         app.hset("llm:usage:openai:gpt-4.1", Map.of("input_tokens", "81200", "output_tokens", "9100", "cached_input_tokens", "40000", "requests", "37"));
         app.hset("llm:usage:google:gemini-2.5-flash", Map.of("input_tokens", "5000", "output_tokens", "700", "requests", "4", "errors", "1"));
         app.set("llm:usage:openai:not-a-hash", "812");

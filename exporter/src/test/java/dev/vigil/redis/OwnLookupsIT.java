@@ -2,16 +2,16 @@ package dev.vigil.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.support.TestRedis;
+import dev.vigil.support.RedisExtension;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Each rule OwnLookups uses to tell a hit from a miss, checked against a real Redis: every command Vigil
@@ -19,40 +19,35 @@ import org.junit.jupiter.api.Test;
  * keyspace_misses by exactly what OwnLookups counts from the reply.
  */
 class OwnLookupsIT {
-    private static TestRedis redis;
+    @RegisterExtension
+    static final RedisExtension redis = RedisExtension.keptAcrossTests();
     private static RedisAsyncCommands<String, String> vigil;
     private static io.lettuce.core.api.StatefulRedisConnection<String, String> connection;
 
     @BeforeAll
-    static void start() {
-        redis = TestRedis.start();
-        var app = redis.sync();
+    static void keys() {
+        var app = redis.app();
         app.set("string", "v");
         app.rpush("list", "a", "b");
         app.zadd("zset", 1, "a");
         app.hset("hash", Map.of("timestamp", "1", "hits", "3"));
         app.hset("job-without-times", "name", "x");
-        vigil = redis.connect().async();
-        connection = redis.connect();
-    }
-
-    @AfterAll
-    static void stop() {
-        redis.close();
+        vigil = redis.server().connect().async();
+        connection = redis.server().connect();
     }
 
     /** Runs one command, counts it as the readers do, and returns {hits, misses} as counted and as Redis saw them. */
     private static long[][] run(Function<RedisAsyncCommands<String, String>, CompletionStage<?>> command, OwnLookups.Reply kind) {
         OwnLookups counted = new OwnLookups("test");
-        long hits = redis.info("keyspace_hits");
-        long misses = redis.info("keyspace_misses");
+        long hits = redis.server().info("keyspace_hits");
+        long misses = redis.server().info("keyspace_misses");
         CompletionStage<?> reply = command.apply(vigil);
         reply.toCompletableFuture().handle((v, e) -> null).join();
         if (kind != null) {
             counted.count(reply, kind);
         }
         return new long[][] {{counted.hits(), counted.misses()},
-                {redis.info("keyspace_hits") - hits, redis.info("keyspace_misses") - misses}};
+                {redis.server().info("keyspace_hits") - hits, redis.server().info("keyspace_misses") - misses}};
     }
 
     private static void assertCounts(Function<RedisAsyncCommands<String, String>, CompletionStage<?>> command,
@@ -102,11 +97,11 @@ class OwnLookupsIT {
 
     /** Sends a batch on the test's connection and returns {hits, misses} as Redis saw them. */
     private static long[] send(Batch batch) {
-        long hits = redis.info("keyspace_hits");
-        long misses = redis.info("keyspace_misses");
+        long hits = redis.server().info("keyspace_hits");
+        long misses = redis.server().info("keyspace_misses");
         connection.dispatch(batch.commands());
         batch.settled().join();
-        return new long[] {redis.info("keyspace_hits") - hits, redis.info("keyspace_misses") - misses};
+        return new long[] {redis.server().info("keyspace_hits") - hits, redis.server().info("keyspace_misses") - misses};
     }
 
     @Test
@@ -124,7 +119,7 @@ class OwnLookupsIT {
 
     @Test
     void oneXreadOfSeveralStreamsLooksEachUpTwiceAndXinfoOnce() {
-        redis.sync().xadd("stream", "event", "added");
+        redis.app().xadd("stream", "event", "added");
         Batch batch = new Batch();
         var info = batch.xinfoStream("stream");
         var noInfo = batch.xinfoStream("no-stream");
@@ -170,7 +165,7 @@ class OwnLookupsIT {
 
     @Test
     void anExpiredKeyIsAMissForRedisAndForTheReply() throws InterruptedException {
-        redis.sync().set("short-lived", "v", io.lettuce.core.SetArgs.Builder.px(1));
+        redis.app().set("short-lived", "v", io.lettuce.core.SetArgs.Builder.px(1));
         Thread.sleep(20);
         assertCounts(c -> c.get("short-lived"), OwnLookups.Reply.VALUE, 0, 1);
     }

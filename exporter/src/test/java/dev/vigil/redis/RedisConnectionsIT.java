@@ -111,7 +111,7 @@ class RedisConnectionsIT {
                         username: vigil
                         password_file: %s
                     """.formatted(redis.url(), secret)))) {
-                Scrape s = vigil.awaitScrape(Duration.ofSeconds(15), x -> x.value("bullmq_queue_paused", "prefix", "bull", "queue", "acl").isPresent());
+                Scrape s = vigil.awaitScrape(Duration.ofSeconds(15), x -> x.value("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "acl").isPresent());
                 assertThat(s.require("vigil_source_up", "source", SOURCE)).isEqualTo(1.0);
                 assertThat(vigil.get("/").body()).doesNotContain("pa55-w0rd");
             }
@@ -129,8 +129,8 @@ class RedisConnectionsIT {
                       main:
                         url: redis-sentinel://127.0.0.1:%d#jobs
                     """.formatted(sentinel.port())))) {
-                Scrape s = vigil.awaitScrape(Duration.ofSeconds(20), x -> x.value("bullmq_job_count", "prefix", "bull", "queue", "via-sentinel", "state", "waiting").isPresent());
-                assertThat(s.require("bullmq_job_count", "prefix", "bull", "queue", "via-sentinel", "state", "waiting")).isEqualTo(3.0);
+                Scrape s = vigil.awaitScrape(Duration.ofSeconds(20), x -> x.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "via-sentinel", "state", "waiting").isPresent());
+                assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "via-sentinel", "state", "waiting")).isEqualTo(3.0);
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.vigil.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.support.OtlpReceiver;
+import dev.vigil.support.RedisExtension;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
 import dev.vigil.support.TestPostgres;
@@ -16,20 +17,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Vigil's spans as an OTLP receiver decodes them, and the exemplars that point at them. */
 class TracingIT {
     private static final Pattern EXEMPLAR_TRACE = Pattern.compile("trace_id=\"([0-9a-f]{32})\"");
 
-    private static String config(TestRedis redis, String tracing) {
+    @RegisterExtension
+    static final RedisExtension redis = RedisExtension.flushedBeforeEachTest();
+
+    private static String config(String tracing) {
         return RunningExporter.bullmqConfig(redis.url(), "") + tracing;
     }
 
     @Test
     void pollSpansWithPipelineChildrenServerSpansAndExemplarsOverHttp() {
-        try (TestRedis redis = TestRedis.start(); OtlpReceiver otlp = new OtlpReceiver()) {
-            redis.sync().hset("bull:mail:meta", "version", "bullmq:5.81.5");
-            try (RunningExporter vigil = RunningExporter.start(config(redis, """
+        try (OtlpReceiver otlp = new OtlpReceiver()) {
+            redis.app().hset("bull:mail:meta", "version", "bullmq:5.81.5");
+            try (RunningExporter vigil = RunningExporter.start(config("""
                     tracing:
                       endpoint: %s
                       protocol: http/protobuf
@@ -82,12 +87,12 @@ class TracingIT {
 
     /** The PIPELINE spans (one per round trip) under a poll that ran after the queues were discovered. */
     private static long roundTripsOfASteadyPoll(int queues) {
-        try (TestRedis redis = TestRedis.start(); OtlpReceiver otlp = new OtlpReceiver()) {
+        try (OtlpReceiver otlp = new OtlpReceiver()) {
             for (int i = 0; i < queues; i++) {
-                redis.sync().hset("bull:q" + i + ":meta", "version", "bullmq:5.81.5");
-                redis.sync().rpush("bull:q" + i + ":wait", "1", "2");
+                redis.app().hset("bull:q" + i + ":meta", "version", "bullmq:5.81.5");
+                redis.app().rpush("bull:q" + i + ":wait", "1", "2");
             }
-            try (RunningExporter vigil = RunningExporter.start(config(redis, """
+            try (RunningExporter vigil = RunningExporter.start(config("""
                     tracing:
                       endpoint: %s
                     """.formatted(otlp.httpEndpoint())))) {
@@ -166,17 +171,17 @@ class TracingIT {
 
     @Test
     void bullmqJobSpansCarryTheJobsRealTimesAndBecomeExemplars() {
-        try (TestRedis redis = TestRedis.start(); OtlpReceiver otlp = new OtlpReceiver()) {
-            var app = redis.sync();
+        try (OtlpReceiver otlp = new OtlpReceiver()) {
+            var app = redis.app();
             app.hset("bull:mail:meta", "version", "bullmq:5.81.5");
-            try (RunningExporter vigil = RunningExporter.start(config(redis, """
+            try (RunningExporter vigil = RunningExporter.start(config("""
                     tracing:
                       endpoint: %s
                       protocol: http/protobuf
                       sample_ratio: 1
                       job_traces: { sample_ratio: 1 }
                     """.formatted(otlp.httpEndpoint())))) {
-                vigil.awaitScrape(Duration.ofSeconds(10), s -> s.value("bullmq_jobs_completed_total", "prefix", "bull", "queue", "mail").isPresent());
+                vigil.awaitScrape(Duration.ofSeconds(10), s -> s.value("bullmq_jobs_completed_total", "redis", "main", "prefix", "bull", "queue", "mail").isPresent());
                 long t = 1_790_000_000_000L;
                 app.hset("bull:mail:42", Map.of("name", "welcome", "timestamp", Long.toString(t), "delay", "1000",
                         "processedOn", Long.toString(t + 3000), "finishedOn", Long.toString(t + 3500), "atm", "1"));
@@ -188,6 +193,8 @@ class TracingIT {
                 assertThat(job.attribute("messaging.system")).isEqualTo("bullmq");
                 assertThat(job.attribute("messaging.destination.name")).isEqualTo("mail");
                 assertThat(job.attribute("messaging.message.id")).isEqualTo("42");
+                assertThat(job.attribute("bullmq.redis")).isEqualTo("main");
+                assertThat(job.attribute("bullmq.prefix")).isEqualTo("bull");
                 assertThat(job.attribute("bullmq.job.name")).isEqualTo("welcome");
                 OtlpReceiver.Received wait = otlp.await(Duration.ofSeconds(10), r -> r.span().getName().equals("wait") && r.parentSpanId().equals(job.spanId()));
                 assertThat(wait.span().getEndTimeUnixNano() - wait.span().getStartTimeUnixNano()).isEqualTo(2000L * 1_000_000);
@@ -205,11 +212,11 @@ class TracingIT {
     @Test
     void theStandardOtelSettingsOverrideTheYaml() {
         // System properties stand in for OTEL_* variables: OpenTelemetry gives both the same precedence over the YAML.
-        try (TestRedis redis = TestRedis.start(); OtlpReceiver otlp = new OtlpReceiver()) {
+        try (OtlpReceiver otlp = new OtlpReceiver()) {
             System.setProperty("otel.exporter.otlp.endpoint", otlp.httpEndpoint());
             System.setProperty("otel.service.name", "vigil-sidecar");
             System.setProperty("otel.resource.attributes", "deployment.environment.name=staging");
-            try (RunningExporter vigil = RunningExporter.start(config(redis, """
+            try (RunningExporter vigil = RunningExporter.start(config("""
                     tracing:
                       endpoint: http://127.0.0.1:%d
                       protocol: http/protobuf
@@ -235,10 +242,10 @@ class TracingIT {
     void anEndpointInTheEnvironmentAloneTurnsTracingOnWithHttpProtobufAndSecretHeadersFromFiles() throws Exception {
         java.nio.file.Path token = java.nio.file.Files.createTempFile("otlp-auth", "");
         java.nio.file.Files.writeString(token, "Bearer s3cret-token\n");
-        try (TestRedis redis = TestRedis.start(); OtlpReceiver otlp = new OtlpReceiver()) {
+        try (OtlpReceiver otlp = new OtlpReceiver()) {
             // The OpenTelemetry SDK reads the endpoint from the environment or, with the same precedence, a system property.
             System.setProperty("otel.exporter.otlp.endpoint", otlp.httpEndpoint());
-            try (RunningExporter vigil = RunningExporter.start(config(redis, ""),
+            try (RunningExporter vigil = RunningExporter.start(config(""),
                     Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.httpEndpoint()))) {
                 otlp.await(Duration.ofSeconds(15), r -> r.span().getName().equals("vigil.poll"));
                 assertThat(otlp.grpcRequests()).as("the documented default protocol is http/protobuf").isZero();
@@ -246,8 +253,8 @@ class TracingIT {
                 System.clearProperty("otel.exporter.otlp.endpoint");
             }
         }
-        try (TestRedis redis = TestRedis.start(); OtlpReceiver otlp = new OtlpReceiver();
-             RunningExporter vigil = RunningExporter.start(config(redis, """
+        try (OtlpReceiver otlp = new OtlpReceiver();
+             RunningExporter vigil = RunningExporter.start(config("""
                      tracing:
                        endpoint: %s
                        headers: { authorization_file: %s, x-tenant: blue }
@@ -301,8 +308,8 @@ class TracingIT {
 
     @Test
     void aDisabledTracingSectionSendsNothingToItsEndpoint() {
-        try (TestRedis redis = TestRedis.start(); OtlpReceiver otlp = new OtlpReceiver();
-             RunningExporter vigil = RunningExporter.start(config(redis, """
+        try (OtlpReceiver otlp = new OtlpReceiver();
+             RunningExporter vigil = RunningExporter.start(config("""
                      tracing:
                        enabled: false
                        endpoint: %s
@@ -316,9 +323,9 @@ class TracingIT {
 
     @Test
     void tracingOffByDefaultSendsNothingAndStartsNoExporterThread() {
-        try (TestRedis redis = TestRedis.start(); OtlpReceiver otlp = new OtlpReceiver()) {
+        try (OtlpReceiver otlp = new OtlpReceiver()) {
             Set<Thread> exportersBefore = exporterThreads();
-            try (RunningExporter vigil = RunningExporter.start(config(redis, ""))) {
+            try (RunningExporter vigil = RunningExporter.start(config(""))) {
                 Scrape first = vigil.awaitScrape(Duration.ofSeconds(10), s -> s.require("vigil_source_up", "source", "bullmq/main/bull") == 1.0);
                 vigil.scrapeAfterNextPoll("bullmq/main/bull");
                 RunningExporter.sleep(1500); // longer than the span processor's export delay, had one existed
