@@ -54,6 +54,10 @@ else
         --strip-debug --no-man-pages --no-header-files --compress=2 \
         --add-options "$(cat container/jvm.options)"
 
+    # The JDK's own class-data archive, which jlink leaves out (JDK 17): the base the image's archive of
+    # Vigil's classes is laid on (Containerfile).
+    "$context/rootfs/opt/vigil/jre/bin/java" -Xshare:dump >/dev/null
+
     # The C libraries the runtime links against (glibc, libstdc++, zlib), at the paths the loader looks in.
     find "$context/rootfs/opt/vigil/jre" -type f \( -name java -o -name '*.so' \) -exec ldd {} + 2>/dev/null \
         | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $2 ~ /^\(/ { print $1 }' \
@@ -72,7 +76,10 @@ else
 fi
 
 # --no-cache: Buildah reuses a cached LABEL layer even when the revision passed in has changed.
-"$ENGINE" build --quiet --no-cache -f "$containerfile" -t "$IMAGE" "${base_args[@]}" \
+# --network none: the build's one RUN, a start of Vigil that records the classes it loads, reaches nothing (its
+# BullMQ source is reported down, as it would be).
+echo "== building $IMAGE (a start of Vigil inside the build records its classes; it logs its Redis as down)"
+"$ENGINE" build --quiet --no-cache --network none -f "$containerfile" -t "$IMAGE" "${base_args[@]}" \
     --build-arg "VERSION=$VERSION" --build-arg "REVISION=$REVISION" \
     --build-arg "SOURCE=$SOURCE" --build-arg "LICENSES=$LICENSES" "$context" >/dev/null
 size="$("$ENGINE" image inspect --format '{{.Size}}' "$IMAGE")"

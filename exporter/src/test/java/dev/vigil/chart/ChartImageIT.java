@@ -152,6 +152,11 @@ class ChartImageIT {
         }
         assertThat(buildOutput).containsPattern("== built " + java.util.regex.Pattern.quote(image) + ": \\d+ MiB");
 
+        // The class-data archive recorded in the build is usable: -Xshare:on stops the JVM when it is not.
+        Command.Result shared = Podman.run(Duration.ofMinutes(1), List.of("--rm", "-e", "JAVA_TOOL_OPTIONS=-Xshare:on", image, "--version"));
+        assertThat(shared.exitCode()).as(shared.describe()).isEqualTo(0);
+        assertThat(shared.output()).contains(version);
+
         // The options jlink built into the runtime apply to every java the image starts, with no flag given.
         String flags = Podman.run(Duration.ofMinutes(1), List.of("--rm", "--entrypoint", "java", image,
                 "-XX:+PrintFlagsFinal", "-version")).output();
