@@ -113,6 +113,10 @@ public final class ExporterVerticle extends VerticleBase {
         prometheusRegistry = new PrometheusRegistry();
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheusRegistry, io.micrometer.core.instrument.Clock.SYSTEM,
                 tracing.enabled() ? new ExemplarSpans() : null);
+        // Micrometer's process_cpu_time_ns_total (an abbreviated unit) and system_cpu_count (a gauge named like a
+        // histogram's count) fail promtool's lint; ProcessMetrics exports the standard process_cpu_seconds_total.
+        // A filter applies to meters registered after it, so it comes before any binder.
+        meters.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
         bindJvmMetrics();
         web = config.server().web().map(w -> new WebAccess(vertx, w, config.llm().map(l -> l.push().token().isPresent()).orElse(false)));
         web.ifPresent(w -> w.bindTo(meters));
@@ -171,9 +175,6 @@ public final class ExporterVerticle extends VerticleBase {
         new JvmGcMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
         new ClassLoaderMetrics().bindTo(meters);
-        // Micrometer's process_cpu_time_ns_total (an abbreviated unit) and system_cpu_count (a gauge named like a
-        // histogram's count) fail promtool's lint; ProcessMetrics exports the standard process_cpu_seconds_total.
-        meters.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
         new ProcessorMetrics().bindTo(meters);
         new UptimeMetrics().bindTo(meters);
         new ProcessMetrics().bindTo(meters);
