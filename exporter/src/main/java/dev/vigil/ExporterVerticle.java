@@ -99,7 +99,7 @@ public final class ExporterVerticle extends VerticleBase {
         llm = config.llm().map(c -> new LlmSpend(c, config.server(), vertx, redis, Clock.systemUTC()));
         engine = new PollEngine(vertx, sources(), meters, tracing, new Random());
         prometheusRegistry.register(new SourceCollector(engine, version));
-        llm.ifPresent(l -> prometheusRegistry.register(l.collector()));
+        llm.ifPresent(l -> l.collectors().forEach(prometheusRegistry::register));
     }
 
     private Future<HttpServer> listen() {

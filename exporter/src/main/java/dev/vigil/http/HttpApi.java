@@ -14,7 +14,7 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    /** @param apiRoutes adds the {@code /api/...} routes of the configured features (the llm push endpoint) */
+    /** @param apiRoutes adds the {@code /api/...} routes of the configured features (the llm push and OTLP endpoints) */
     public static Router router(Vertx vertx, PollEngine engine, PrometheusRegistry registry, String version, Tracing tracing,
                                 Consumer<Router> apiRoutes) {
         Router router = Router.router(vertx);
@@ -47,7 +47,7 @@ public final class HttpApi {
                 .setStatusCode(405)
                 .putHeader("Content-Type", "text/plain; charset=utf-8")
                 .end(ctx.request().method() + " is not allowed on " + ctx.request().path()
-                        + (ctx.request().path().startsWith("/api/") ? "; use POST\n" : "; use GET\n")));
+                        + (ctx.request().path().startsWith("/api/") || ctx.request().path().startsWith("/v1/") ? "; use POST\n" : "; use GET\n")));
         return router;
     }
 }
