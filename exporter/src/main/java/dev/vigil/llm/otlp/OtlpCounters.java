@@ -2,6 +2,7 @@ package dev.vigil.llm.otlp;
 
 import dev.vigil.poll.FamilyBuilder;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,6 +17,16 @@ final class OtlpCounters {
     private final Map<String, long[]> rejected = new TreeMap<>();
     /** signal, HTTP status. */
     private final Map<String, long[]> refused = new TreeMap<>();
+
+    /** Every series starts at zero, so the families show as soon as OTLP is on and rate() sees the first ones. */
+    OtlpCounters() {
+        for (String signal : List.of(TRACES, METRICS)) {
+            List.of("usage", "ignored").forEach(outcome -> received.put(signal + " " + outcome, new long[1]));
+            List.of(400, 401, 403, 413, 415).forEach(status -> refused.put(signal + " " + status, new long[1]));
+        }
+        rejected.put(TRACES + " bad_usage", new long[1]);
+        List.of("bad_usage", "regressed", "no_temporality").forEach(reason -> rejected.put(METRICS + " " + reason, new long[1]));
+    }
 
     void received(String signal, String outcome) {
         received.computeIfAbsent(signal + " " + outcome, k -> new long[1])[0]++;
