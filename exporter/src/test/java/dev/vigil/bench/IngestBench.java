@@ -61,7 +61,7 @@ public final class IngestBench {
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failures = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            threads.add(Thread.ofPlatform().start(() -> {
+            Thread client = new Thread(() -> {
                 try {
                     while (System.currentTimeMillis() < end) {
                         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -75,7 +75,9 @@ public final class IngestBench {
                         failures.add(e);
                     }
                 }
-            }));
+            });
+            client.start();
+            threads.add(client);
         }
         for (Thread t : threads) {
             t.join();

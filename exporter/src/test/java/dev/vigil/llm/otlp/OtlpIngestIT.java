@@ -3,6 +3,7 @@ package dev.vigil.llm.otlp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.support.RunningExporter;
+import dev.vigil.support.SdkSender;
 import dev.vigil.support.Scrape;
 import io.opentelemetry.sdk.resources.Resource;
 import java.util.Map;

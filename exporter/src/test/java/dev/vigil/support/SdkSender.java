@@ -1,4 +1,4 @@
-package dev.vigil.llm.otlp;
+package dev.vigil.support;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -27,12 +27,12 @@ import java.util.concurrent.TimeUnit;
  * exporters, in protobuf or JSON. The SDK keeps its JSON switch internal ({@code exportAsJson} on the builder
  * inside the public one), so it is turned on by reflection: the bytes on the wire are still the SDK's.
  */
-final class SdkSender implements AutoCloseable {
+public final class SdkSender implements AutoCloseable {
     private final SdkTracerProvider tracer;
     private final SdkMeterProvider meter;
 
     /** @param encoding protobuf or json, with +gzip for compressed bodies */
-    SdkSender(String baseUrl, String encoding, Resource resource, boolean deltaMetrics, String... headers) {
+    public SdkSender(String baseUrl, String encoding, Resource resource, boolean deltaMetrics, String... headers) {
         OtlpHttpSpanExporterBuilder spans = OtlpHttpSpanExporter.builder().setEndpoint(baseUrl + "/v1/traces");
         OtlpHttpMetricExporterBuilder metrics = OtlpHttpMetricExporter.builder().setEndpoint(baseUrl + "/v1/metrics")
                 .setAggregationTemporalitySelector(deltaMetrics ? AggregationTemporalitySelector.deltaPreferred()
@@ -54,14 +54,14 @@ final class SdkSender implements AutoCloseable {
                 .registerMetricReader(PeriodicMetricReader.builder(metrics.build()).setInterval(Duration.ofHours(1)).build()).build();
     }
 
-    static Resource resource(String service, String instance, Map<String, String> extra) {
+    public static Resource resource(String service, String instance, Map<String, String> extra) {
         var attributes = Attributes.builder().put("service.name", service).put("service.instance.id", instance);
         extra.forEach(attributes::put);
         return Resource.create(attributes.build());
     }
 
     /** Ends a client span with these attributes (strings and longs) and returns its trace id. */
-    String span(String name, boolean error, Object... attributes) {
+    public String span(String name, boolean error, Object... attributes) {
         SpanBuilder builder = tracer.get("vigil-test").spanBuilder(name).setSpanKind(SpanKind.CLIENT);
         for (int i = 0; i < attributes.length; i += 2) {
             if (attributes[i + 1] instanceof Long n) {
@@ -81,18 +81,18 @@ final class SdkSender implements AutoCloseable {
     }
 
     /** Records on the {@code gen_ai.client.token.usage} histogram, as the GenAI instrumentations do. */
-    void tokens(long tokens, String type, String model, String provider) {
+    public void tokens(long tokens, String type, String model, String provider) {
         meter.get("vigil-test").histogramBuilder("gen_ai.client.token.usage").ofLongs().setUnit("{token}").build()
                 .record(tokens, Attributes.builder().put("gen_ai.token.type", type).put("gen_ai.request.model", model)
                         .put("gen_ai.provider.name", provider).put("gen_ai.operation.name", "chat").build());
     }
 
     /** Exports what is pending now; true when Vigil answered with success. */
-    boolean flushSpans() {
+    public boolean flushSpans() {
         return done(tracer.forceFlush());
     }
 
-    boolean flushMetrics() {
+    public boolean flushMetrics() {
         return done(meter.forceFlush());
     }
 
