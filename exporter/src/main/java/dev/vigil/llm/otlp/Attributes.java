@@ -1,6 +1,5 @@
 package dev.vigil.llm.otlp;
 
-import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -58,7 +57,7 @@ record Attributes(Map<String, Object> values) {
     }
 
     private static String describe(Object v) {
-        String text = v instanceof Double d ? new BigDecimal(d).toPlainString() : v.toString();
+        String text = v.toString();
         return "'" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'";
     }
 }

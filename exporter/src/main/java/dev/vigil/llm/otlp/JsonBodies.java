@@ -5,6 +5,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -145,7 +146,10 @@ final class JsonBodies {
                 return s.startsWith("-") ? Long.parseLong(s) : Long.parseUnsignedLong(s);
             }
             if (v instanceof Number n) {
-                return new BigDecimal(n.toString()).longValueExact();
+                BigInteger whole = new BigDecimal(n.toString()).toBigIntegerExact();
+                if (whole.bitLength() <= 63 || whole.signum() > 0 && whole.bitLength() == 64) {
+                    return whole.longValue();
+                }
             }
         } catch (NumberFormatException | ArithmeticException e) {
             throw wrongType(key, "a whole number (as a string or a number)");
