@@ -28,32 +28,37 @@ final class JsonBodies {
 
     static List<OtlpSpan> spans(Buffer body) throws MalformedOtlp {
         List<OtlpSpan> out = new ArrayList<>();
-        for (JsonObject rs : objects(parse(body), "resourceSpans")) {
-            Attributes resource = attributes(object(rs, "resource"), "attributes");
-            for (JsonObject scope : objects(rs, "scopeSpans")) {
-                for (JsonObject s : objects(scope, "spans")) {
-                    out.add(new OtlpSpan(resource, attributes(s, "attributes"), id(s, "traceId", TRACE_ID, 32), id(s, "spanId", SPAN_ID, 16),
-                            int64(s, "startTimeUnixNano"), int64(s, "endTimeUnixNano"), (int) int64(object(s, "status"), "code")));
-                }
-            }
-        }
+        eachItem(parse(body), "resourceSpans", "scopeSpans", "spans", (s, resource) -> out.add(new OtlpSpan(resource,
+                attributes(s, "attributes"), id(s, "traceId", TRACE_ID, 32), id(s, "spanId", SPAN_ID, 16),
+                int64(s, "startTimeUnixNano"), int64(s, "endTimeUnixNano"), (int) int64(object(s, "status"), "code"))));
         return out;
     }
 
     static List<TokenPoint> tokenPoints(Buffer body) throws MalformedOtlp {
         List<TokenPoint> out = new ArrayList<>();
-        for (JsonObject rm : objects(parse(body), "resourceMetrics")) {
-            Attributes resource = attributes(object(rm, "resource"), "attributes");
-            for (JsonObject scope : objects(rm, "scopeMetrics")) {
-                for (JsonObject metric : objects(scope, "metrics")) {
-                    if (TokenPoint.METRIC.equals(string(metric, "name"))) {
-                        histogram(object(metric, "histogram"), resource, out);
-                        histogram(object(metric, "exponentialHistogram"), resource, out);
-                    }
+        eachItem(parse(body), "resourceMetrics", "scopeMetrics", "metrics", (metric, resource) -> {
+            if (TokenPoint.METRIC.equals(string(metric, "name"))) {
+                histogram(object(metric, "histogram"), resource, out);
+                histogram(object(metric, "exponentialHistogram"), resource, out);
+            }
+        });
+        return out;
+    }
+
+    private interface Item {
+        void read(JsonObject item, Attributes resource) throws MalformedOtlp;
+    }
+
+    /** Each span or metric of the request, with its resource's attributes. */
+    private static void eachItem(JsonObject request, String resources, String scopes, String items, Item item) throws MalformedOtlp {
+        for (JsonObject r : objects(request, resources)) {
+            Attributes resource = attributes(object(r, "resource"), "attributes");
+            for (JsonObject scope : objects(r, scopes)) {
+                for (JsonObject o : objects(scope, items)) {
+                    item.read(o, resource);
                 }
             }
         }
-        return out;
     }
 
     private static void histogram(JsonObject h, Attributes resource, List<TokenPoint> out) throws MalformedOtlp {

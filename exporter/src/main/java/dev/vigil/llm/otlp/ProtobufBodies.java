@@ -21,47 +21,49 @@ final class ProtobufBodies {
     /** ExportTraceServiceRequest: every span, each with its resource's attributes. */
     static List<OtlpSpan> spans(byte[] body) throws MalformedOtlp {
         List<OtlpSpan> out = new ArrayList<>();
-        ProtoReader request = new ProtoReader(body);
-        while (request.next()) {
-            if (request.field() == 1) {
-                resourceSpans(request.message(), out);
-            } else {
-                request.skip();
-            }
-        }
+        eachItem(body, (span, resource) -> out.add(span(span, resource)));
         return out;
     }
 
     /** ExportMetricsServiceRequest: the data points of {@code gen_ai.client.token.usage} histograms. */
     static List<TokenPoint> tokenPoints(byte[] body) throws MalformedOtlp {
         List<TokenPoint> out = new ArrayList<>();
-        ProtoReader request = new ProtoReader(body);
-        while (request.next()) {
-            if (request.field() == 1) {
-                resourceMetrics(request.message(), out);
-            } else {
-                request.skip();
-            }
-        }
+        eachItem(body, (metric, resource) -> metric(metric, resource, out));
         return out;
     }
 
-    private static void resourceSpans(ProtoReader r, List<OtlpSpan> out) throws MalformedOtlp {
-        Attributes resource = Attributes.NONE;
-        List<ProtoReader> scopes = new ArrayList<>();
-        while (r.next()) {
-            switch (r.field()) {
-                case 1 -> resource = resource(r.message());
-                case 2 -> scopes.add(r.message());
-                default -> r.skip();
+    private interface Item {
+        void read(ProtoReader item, Attributes resource) throws MalformedOtlp;
+    }
+
+    /**
+     * Both requests nest alike: resource_spans / resource_metrics 1 {resource 1, scope_spans / scope_metrics 2
+     * {spans / metrics 2}}. Each span or metric is read with its resource's attributes.
+     */
+    private static void eachItem(byte[] body, Item item) throws MalformedOtlp {
+        ProtoReader request = new ProtoReader(body);
+        while (request.next()) {
+            if (request.field() != 1) {
+                request.skip();
+                continue;
             }
-        }
-        for (ProtoReader scope : scopes) {
-            while (scope.next()) {
-                if (scope.field() == 2) {
-                    out.add(span(scope.message(), resource));
-                } else {
-                    scope.skip();
+            ProtoReader r = request.message();
+            Attributes resource = Attributes.NONE;
+            List<ProtoReader> scopes = new ArrayList<>();
+            while (r.next()) {
+                switch (r.field()) {
+                    case 1 -> resource = resource(r.message());
+                    case 2 -> scopes.add(r.message());
+                    default -> r.skip();
+                }
+            }
+            for (ProtoReader scope : scopes) {
+                while (scope.next()) {
+                    if (scope.field() == 2) {
+                        item.read(scope.message(), resource);
+                    } else {
+                        scope.skip();
+                    }
                 }
             }
         }
@@ -98,27 +100,6 @@ final class ProtobufBodies {
             }
         }
         return code;
-    }
-
-    private static void resourceMetrics(ProtoReader r, List<TokenPoint> out) throws MalformedOtlp {
-        Attributes resource = Attributes.NONE;
-        List<ProtoReader> scopes = new ArrayList<>();
-        while (r.next()) {
-            switch (r.field()) {
-                case 1 -> resource = resource(r.message());
-                case 2 -> scopes.add(r.message());
-                default -> r.skip();
-            }
-        }
-        for (ProtoReader scope : scopes) {
-            while (scope.next()) {
-                if (scope.field() == 2) {
-                    metric(scope.message(), resource, out);
-                } else {
-                    scope.skip();
-                }
-            }
-        }
     }
 
     /** Metric: name 1; histogram 9 and exponential_histogram 10 both hold data_points 1 and temporality 2. */
