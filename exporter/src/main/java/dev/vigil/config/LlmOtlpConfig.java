@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code llm.otlp}: OpenTelemetry GenAI telemetry taken in on {@code /v1/traces} and {@code /v1/metrics}.
@@ -37,10 +38,14 @@ public record LlmOtlpConfig(boolean enabled, Map<String, String> labelAttributes
         Map<String, String> attributes = new LinkedHashMap<>();
         for (Map.Entry<String, YamlSection> label : section.namedSections("labels", "like tenant: {attribute: app.tenant_id}").entrySet()) {
             if (!labels.contains(label.getKey())) {
-                throw section.error("labels", "'" + label.getKey() + "' is not an attribution label; list it under llm.labels first");
+                throw section.section("labels").orElseThrow().error(label.getKey(),
+                        "is not an attribution label; list " + label.getKey() + " under llm.labels first");
             }
-            attributes.put(label.getKey(), label.getValue().requiredString("attribute"));
+            // Unknown keys first, so a misspelt attribute: gets its did-you-mean rather than "is required".
+            Optional<String> attribute = label.getValue().string("attribute");
             label.getValue().finish();
+            attributes.put(label.getKey(), attribute.orElseThrow(() -> label.getValue().error("attribute",
+                    "is required: the span, data point or resource attribute whose value fills label " + label.getKey())));
         }
         String metrics = section.string("token_metrics", TokenMetrics.UNLESS_SPANS.key());
         section.finish();
