@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.SdkSender;
 import dev.vigil.support.Scrape;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.sdk.resources.Resource;
+import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,6 +59,30 @@ class OtlpIngestIT {
             String om = vigil.get("/metrics", "Accept", "application/openmetrics-text; version=1.0.0").body();
             assertThat(om).containsPattern("llm_cost_usd_total\\{model=\"gpt-4o-mini-2024-07-18\",provider=\"openai\",tenant=\"acme\"\\} 6\\.9E-4 "
                     + "# \\{span_id=\"[0-9a-f]{16}\",trace_id=\"(" + firstTrace + "|" + secondTrace + ")\"\\} 3\\.45E-4 ");
+        }
+    }
+
+    @Test
+    void aPayloadCapturedFromOpenLlmetrysNodeSdk() throws Exception {
+        // See src/test/resources/otlp/README.md for how it was captured.
+        byte[] body;
+        try (var in = OtlpIngestIT.class.getResourceAsStream("/otlp/openllmetry-node-openai-chat.pb")) {
+            body = in.readAllBytes();
+        }
+        String trace = HexFormat.of().formatHex(ExportTraceServiceRequest.parseFrom(body).getResourceSpans(0).getScopeSpans(0).getSpans(0)
+                .getTraceId().toByteArray());
+        try (RunningExporter vigil = RunningExporter.start("llm:\n  otlp: {enabled: true}\n")) {
+            assertThat(vigil.post("/v1/traces", body, "Content-Type", "application/x-protobuf").statusCode()).isEqualTo(200);
+            Scrape s = vigil.scrape();
+            String[] series = {"provider", "openai", "model", "gpt-4o-mini-2024-07-18"};
+            assertThat(s.require("llm_tokens_total", with(series, "type", "input"))).isEqualTo(1200);
+            assertThat(s.require("llm_tokens_total", with(series, "type", "output"))).isEqualTo(300);
+            // 1200 x $0.15 + 300 x $0.60 per million: the instrumentation does not report the cached part.
+            assertThat(s.require("llm_cost_usd_total", series)).isEqualTo(0.00036);
+            assertThat(s.require("llm_requests_total", with(series, "status", "ok"))).isEqualTo(1);
+            assertThat(vigil.get("/metrics", "Accept", "application/openmetrics-text; version=1.0.0").body())
+                    .contains("llm_cost_usd_total{model=\"gpt-4o-mini-2024-07-18\",provider=\"openai\"} 3.6E-4 # {span_id=")
+                    .contains("trace_id=\"" + trace + "\"} 3.6E-4 ");
         }
     }
 
