@@ -19,8 +19,10 @@ YAML
 mvn -B -q -f exporter/pom.xml dependency:build-classpath -Dmdep.outputFile="$work/classpath" -Dmdep.includeScope=test >/dev/null
 java -Xmx256m -jar exporter/target/vigil-exporter.jar --config "$work/vigil.yml" > "$work/vigil.log" 2>&1 &
 vigil=$!
-trap 'kill $vigil 2>/dev/null; rm -rf "$work"' EXIT
+# Waits for Vigil to exit, so a run right after this one finds the port free.
+trap 'kill $vigil 2>/dev/null; wait $vigil 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$VIGIL_PORT/healthz" >/dev/null && break; sleep 0.2; done
+kill -0 $vigil 2>/dev/null || { echo "Vigil did not start:"; cat "$work/vigil.log"; exit 1; }
 echo "cpu: $(sed -n 's/model name\s*: //p' /proc/cpuinfo | sed -n 1p)"
 java -cp "exporter/target/test-classes:$(cat "$work/classpath")" dev.vigil.bench.IngestBench "http://127.0.0.1:$VIGIL_PORT"
 rss=$(ps -o rss= -p "$vigil")
