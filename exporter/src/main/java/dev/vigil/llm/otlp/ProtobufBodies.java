@@ -12,7 +12,9 @@ import java.util.Map;
  * OTLP's protobuf messages, read for the fields Vigil uses and written for its answers. Field numbers are
  * those of opentelemetry-proto's {@code collector/trace/v1}, {@code collector/metrics/v1}, {@code trace/v1},
  * {@code metrics/v1} and {@code common/v1}. Fields may come in any order, so a message's parts are gathered
- * before they are combined.
+ * before they are combined. Written by hand rather than with opentelemetry-proto and protobuf-java: these few
+ * fields cost some 400 lines where the generated classes would add megabytes to the jar and a protobuf version
+ * to keep in step, and OTLP/JSON (hex ids) needs its own reader either way.
  */
 final class ProtobufBodies {
     private ProtobufBodies() {
