@@ -125,7 +125,7 @@ public final class ExporterVerticle extends VerticleBase {
         llm = config.llm().filter(l -> config.shard().first()).map(c -> new LlmSpend(c, config.server(), vertx, redis, Clock.systemUTC()));
         engine = new PollEngine(vertx, sources(), meters, tracing, new Random());
         changing.add(new SourceCollector(engine, version));
-        llm.ifPresent(l -> changing.add(l.collector()));
+        llm.ifPresent(l -> changing.addAll(l.collectors()));
     }
 
     private Future<HttpServer> listen() {

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  */
 public record LlmConfig(
         Push push,
+        LlmOtlpConfig otlp,
         Optional<PriceFile> prices,
         Budgets budgets,
         List<String> labels,
@@ -57,6 +58,7 @@ public record LlmConfig(
                 ? Optional.of(PriceFile.load(java.nio.file.Path.of(section.string("prices_file").get()), env)) : Optional.empty();
         Budgets budgets = section.section("budgets").isPresent() ? readBudgets(section.section("budgets").get()) : Budgets.NONE;
         List<String> labels = readLabels(section);
+        LlmOtlpConfig otlp = section.section("otlp").isPresent() ? LlmOtlpConfig.read(section.section("otlp").get(), labels) : LlmOtlpConfig.OFF;
         int maxLabelValues = section.integer("max_label_values", DEFAULT_MAX_LABEL_VALUES, 1, 100_000);
         int maxSeries = section.integer("max_series", DEFAULT_MAX_SERIES, 1, 1_000_000);
         List<LlmRedisConfig> redis = new ArrayList<>();
@@ -74,7 +76,7 @@ public record LlmConfig(
             }
         }
         section.finish();
-        return new LlmConfig(push, prices, budgets, labels, maxLabelValues, maxSeries, redis, sql, apis);
+        return new LlmConfig(push, otlp, prices, budgets, labels, maxLabelValues, maxSeries, redis, sql, apis);
     }
 
     private static <T extends LlmSourceName> T unique(YamlSection section, Set<String> names, T source) throws ConfigException {
@@ -140,6 +142,9 @@ public record LlmConfig(
             out.append("; labels ").append(labels);
         }
         out.append('\n');
+        if (otlp.enabled()) {
+            out.append(otlp.summary()).append('\n');
+        }
         redis.forEach(r -> out.append(r.summary()).append('\n'));
         sql.forEach(s -> out.append(s.summary()).append('\n'));
         apis.forEach(a -> out.append(a.summary()).append('\n'));

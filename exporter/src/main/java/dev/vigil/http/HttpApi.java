@@ -18,12 +18,6 @@ public final class HttpApi {
     }
 
     /**
-     * @param changing collectors that return the same snapshots until something changed (the sources' polls, the
-     *                 LLM ledger): /metrics renders each once per change
-     * @param meters   the Micrometer registry, rendered for every scrape
-     * @param apiRoutes adds the {@code /api/...} routes of the configured features (the llm push endpoint)
-     */
-    /**
      * What a text-format scrape of /metrics would return now, without the HTTP server: for {@code --once}, which
      * prints it and exits.
      */
@@ -36,6 +30,12 @@ public final class HttpApi {
         return out.toByteArray();
     }
 
+    /**
+     * @param changing collectors that return the same snapshots until something changed (the sources' polls, the
+     *                 LLM ledger): /metrics renders each once per change
+     * @param meters   the Micrometer registry, rendered for every scrape
+     * @param apiRoutes adds the routes of the configured features that take data in (the llm push and OTLP endpoints)
+     */
     public static Router router(Vertx vertx, PollEngine engine, List<MultiCollector> changing, PrometheusRegistry meters,
                                 String version, Tracing tracing, Consumer<Router> apiRoutes) {
         Router router = Router.router(vertx);
@@ -68,7 +68,7 @@ public final class HttpApi {
                 .setStatusCode(405)
                 .putHeader("Content-Type", "text/plain; charset=utf-8")
                 .end(ctx.request().method() + " is not allowed on " + ctx.request().path()
-                        + (ctx.request().path().startsWith("/api/") ? "; use POST\n" : "; use GET\n")));
+                        + (ctx.request().path().startsWith("/api/") || ctx.request().path().startsWith("/v1/") ? "; use POST\n" : "; use GET\n")));
         return router;
     }
 }

@@ -5,6 +5,8 @@ import dev.vigil.config.LlmConfig;
 import dev.vigil.config.LlmRedisConfig;
 import dev.vigil.config.LlmSqlConfig;
 import dev.vigil.config.ServerConfig;
+import dev.vigil.llm.otlp.OtlpHandler;
+import dev.vigil.llm.otlp.OtlpIngest;
 import dev.vigil.poll.Source;
 import dev.vigil.redis.RedisEndpoint;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -26,6 +28,8 @@ public final class LlmSpend {
 
     private final UsageLedger ledger;
     private final Optional<PushHandler> push;
+    private final Optional<OtlpIngest> otlp;
+    private final Optional<OtlpHandler> otlpRoutes;
     private final List<Source> sources = new ArrayList<>();
 
     public LlmSpend(LlmConfig config, ServerConfig server, Vertx vertx, Map<String, RedisEndpoint> redis, Clock clock) {
@@ -33,10 +37,12 @@ public final class LlmSpend {
         LOG.info("llm: " + prices.size() + " model prices (built-in table of " + prices.asOf()
                 + config.prices().map(p -> ", with " + p.origin()).orElse("") + ")");
         this.ledger = new UsageLedger(config, prices, clock);
-        this.push = config.push().enabled()
-                ? Optional.of(new PushHandler(ledger, config.push().token(), server.loopbackOnly(), clock)) : Optional.empty();
-        if (push.isPresent() && config.push().token().isEmpty() && !server.loopbackOnly()) {
-            LOG.warning("llm: the push endpoint refuses every request until llm.push.token_file is set, since Vigil listens on "
+        IngestGate gate = new IngestGate(config.push().token(), server.loopbackOnly());
+        this.push = config.push().enabled() ? Optional.of(new PushHandler(ledger, gate, clock)) : Optional.empty();
+        this.otlp = config.otlp().enabled() ? Optional.of(new OtlpIngest(config.otlp(), ledger, clock)) : Optional.empty();
+        this.otlpRoutes = otlp.map(o -> new OtlpHandler(o, gate));
+        if ((push.isPresent() || otlp.isPresent()) && config.push().token().isEmpty() && !server.loopbackOnly()) {
+            LOG.warning("llm: the push and OTLP endpoints refuse every request until llm.push.token_file is set, since Vigil listens on "
                     + server.host() + " (beyond loopback)");
         }
         for (LlmRedisConfig r : config.redis()) {
@@ -55,16 +61,20 @@ public final class LlmSpend {
         }
     }
 
-    public MultiCollector collector() {
-        return new LedgerCollector(ledger);
+    /** The ledger's families, and the OTLP endpoints' own counters when they are on. */
+    public List<MultiCollector> collectors() {
+        List<MultiCollector> collectors = new ArrayList<>(List.of(new LedgerCollector(ledger)));
+        otlp.ifPresent(o -> collectors.add(o.collector()));
+        return collectors;
     }
 
     public List<Source> sources() {
         return List.copyOf(sources);
     }
 
-    /** Adds the push route, when push is enabled. */
+    /** Adds the push and OTLP routes that are enabled. */
     public void mount(Router router) {
         push.ifPresent(p -> p.mount(router));
+        otlpRoutes.ifPresent(o -> o.mount(router));
     }
 }

@@ -1,19 +1,14 @@
 package dev.vigil.llm;
 
 import dev.vigil.trace.TraceParent;
-import dev.vigil.config.HttpLimits;
-import dev.vigil.config.Secret;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.core.buffer.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -26,17 +21,14 @@ import java.util.Optional;
  */
 final class PushHandler {
     static final String PATH = "/api/v1/llm/usage";
-    static final long MAX_BODY_BYTES = HttpLimits.MAX_BODY_BYTES;
 
     private final UsageLedger ledger;
-    private final Optional<byte[]> tokenDigest;
-    private final boolean loopbackOnly;
+    private final IngestGate gate;
     private final Clock clock;
 
-    PushHandler(UsageLedger ledger, Optional<Secret> token, boolean loopbackOnly, Clock clock) {
+    PushHandler(UsageLedger ledger, IngestGate gate, Clock clock) {
         this.ledger = ledger;
-        this.tokenDigest = token.map(t -> digest(t.value()));
-        this.loopbackOnly = loopbackOnly;
+        this.gate = gate;
         this.clock = clock;
     }
 
@@ -45,19 +37,15 @@ final class PushHandler {
         // checked before any of the body is read.
         router.post(PATH).handler(this::admit);
         router.post(PATH)
-                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                .handler(gate.bodyHandler())
                 .handler(this::count)
                 .failureHandler(this::failed);
     }
 
     private void admit(RoutingContext ctx) {
-        if (tokenDigest.isEmpty() && !loopbackOnly) {
-            answer(ctx, 403, "pushing usage needs a bearer token when Vigil listens beyond loopback: set llm.push.token_file");
-            return;
-        }
-        if (tokenDigest.isPresent() && !authorized(ctx.request().getHeader("Authorization"))) {
-            ctx.response().putHeader("WWW-Authenticate", "Bearer");
-            answer(ctx, 401, "missing or wrong bearer token (Authorization: Bearer <the token in llm.push.token_file>)");
+        Optional<IngestGate.Refusal> refusal = gate.refusal(ctx.request());
+        if (refusal.isPresent()) {
+            answer(ctx, refusal.get().status(), refusal.get().message());
             return;
         }
         Optional<Boolean> ndjson = mediaType(ctx.request().getHeader("Content-Type"));
@@ -104,7 +92,7 @@ final class PushHandler {
     private void failed(RoutingContext ctx) {
         int status = ctx.statusCode();
         if (status == 413) {
-            answer(ctx, 413, "the body is larger than " + MAX_BODY_BYTES + " bytes; send fewer events per request");
+            answer(ctx, 413, IngestGate.tooLarge());
         } else if (status >= 400 && status < 500) {
             answer(ctx, status, "the request could not be read");
         } else if (!ctx.request().isEnded()) {
@@ -114,14 +102,6 @@ final class PushHandler {
         } else {
             ctx.next();
         }
-    }
-
-    private boolean authorized(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        // Digests of equal length, compared in constant time: neither the token nor its length leaks by timing.
-        return MessageDigest.isEqual(digest(header.substring(7).trim()), tokenDigest.orElseThrow());
     }
 
     /** True for NDJSON, false for JSON, empty for anything else (or a charset other than UTF-8). */
@@ -149,13 +129,5 @@ final class PushHandler {
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("error", message).encode());
-    }
-
-    private static byte[] digest(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +113,20 @@ class LlmConfigTest {
         assertThat(error("llm:\n  openai: { base_url: http://x }\n").describe()).contains("llm.openai.admin_key: is required");
         assertThat(error("redis: { main: { url: redis://h:1 } }\nllm:\n  redis:\n    - key_pattern: \"llm:{model}\"\n").describe())
                 .contains("must contain {provider} and {model}");
+    }
+
+    @Test
+    void otlpIsOffUnlessItsSectionIsThereAndItsLabelsMustBeAttributionLabels() throws Exception {
+        assertThat(load("llm: {}\n").llm().orElseThrow().otlp()).isEqualTo(LlmOtlpConfig.OFF);
+        VigilConfig c = load("llm:\n  labels: [tenant]\n  otlp:\n    labels:\n      tenant: {attribute: app.tenant_id}\n    token_metrics: only\n");
+        assertThat(c.llm().orElseThrow().otlp()).isEqualTo(new LlmOtlpConfig(true, Map.of("tenant", "app.tenant_id"), LlmOtlpConfig.TokenMetrics.ONLY));
+        assertThat(c.summary()).contains("llm: OTLP on /v1/traces and /v1/metrics, token metrics only, labels from attributes {tenant=app.tenant_id}");
+        assertThat(error("llm:\n  otlp:\n    labels:\n      team: {attribute: app.team}\n").describe())
+                .endsWith(":4: llm.otlp.labels.team: is not an attribution label; list team under llm.labels first");
+        assertThat(error("llm:\n  labels: [team]\n  otlp:\n    labels:\n      team: {atribute: app.team}\n").describe())
+                .endsWith(":5: llm.otlp.labels.team.atribute: unknown key; did you mean 'attribute'?");
+        assertThat(error("llm:\n  otlp:\n    token_metrics: both\n").describe())
+                .endsWith(":3: llm.otlp.token_metrics: expected unless_spans, ignore or only, got 'both'");
     }
 
     @Test

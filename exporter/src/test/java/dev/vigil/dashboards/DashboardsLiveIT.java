@@ -154,12 +154,21 @@ class DashboardsLiveIT {
      * returns the ones that never did. {@code checked} gets one line per target.
      */
     private static List<String> checkEveryPanel(PrometheusServer prometheus, Map<String, List<String>> expected, List<String> checked) {
+        return checkPanels(Dashboard.all(), Set.of(), prometheus, expected, checked);
+    }
+
+    /** As {@link #checkEveryPanel}, for these dashboards, leaving out the panels titled in {@code skipped}. */
+    static List<String> checkPanels(List<Dashboard> dashboards, Set<String> skipped, PrometheusServer prometheus,
+                                    Map<String, List<String>> expected, List<String> checked) {
         Map<String, String> pending = new LinkedHashMap<>();
-        for (Dashboard d : Dashboard.all()) {
+        for (Dashboard d : dashboards) {
             GrafanaVariables variables = GrafanaVariables.resolve(d, prometheus);
             variables.values().forEach((name, values) ->
                     assertThat(values).as(d.uid() + " $" + name).containsExactlyInAnyOrderElementsOf(expected.get(name)));
             for (JsonObject panel : d.dataPanels()) {
+                if (skipped.contains(panel.getString("title"))) {
+                    continue;
+                }
                 for (JsonObject t : Dashboard.targets(panel)) {
                     pending.put(d.title() + " / " + panel.getString("title") + " / " + t.getString("refId"),
                             variables.substitute(t.getString("expr")));

@@ -83,6 +83,7 @@ final class LiveApplication implements AutoCloseable {
                 llm:
                   budgets: { daily_usd: %d, monthly_usd: 3000 }
                   labels: [tenant, feature]
+                  otlp: {enabled: true}
                 """.formatted(otlpEndpoint, redis.url(), primary.sourceYaml("primary", "app"), CUSTOM_QUERY, replica.sourceYaml("replica", "postgres"),
                 CACHE_HASH, DAILY_BUDGET_USD);
     }

@@ -3,6 +3,7 @@ package dev.vigil.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.config.LlmConfig;
+import dev.vigil.config.LlmOtlpConfig;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.math.BigDecimal;
@@ -62,7 +63,7 @@ class UsageLedgerTest {
     }
 
     private static LlmConfig config(String zone) {
-        return new LlmConfig(new LlmConfig.Push(true, Optional.empty()), Optional.empty(),
+        return new LlmConfig(new LlmConfig.Push(true, Optional.empty()), LlmOtlpConfig.OFF, Optional.empty(),
                 new LlmConfig.Budgets(Optional.of(new BigDecimal("200")), Optional.empty(), ZoneId.of(zone)),
                 List.of(), 100, 10_000, List.of(), List.of(), List.of());
     }

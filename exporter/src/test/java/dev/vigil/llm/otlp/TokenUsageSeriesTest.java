@@ -1,0 +1,66 @@
+package dev.vigil.llm.otlp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TokenUsageSeriesTest {
+    private static final long VIGIL_START = 1_000;
+    private static final Attributes POD_1 = new Attributes(Map.of("service.name", "chat-api", "service.instance.id", "pod-1"));
+    private static final Attributes INPUT = new Attributes(Map.of("gen_ai.token.type", "input", "gen_ai.request.model", "gpt-4o-mini"));
+    private static final Attributes OUTPUT = new Attributes(Map.of("gen_ai.token.type", "output", "gen_ai.request.model", "gpt-4o-mini"));
+
+    private final TokenUsageSeries series = new TokenUsageSeries(VIGIL_START, 100);
+
+    @Test
+    void deltaPointsAreTheirOwnIncrease() {
+        assertThat(series.increase(point(TokenPoint.DELTA, INPUT, 5_000, 3, 700), 700, 1)).isEqualTo(increase(700, 3));
+        assertThat(series.increase(point(TokenPoint.DELTA, INPUT, 6_000, 1, 20), 20, 2)).isEqualTo(increase(20, 1));
+    }
+
+    @Test
+    void cumulativeSeriesAddTheirGrowthAndARestartBeginsANewSeries() {
+        assertThat(series.increase(point(TokenPoint.CUMULATIVE, INPUT, 2_000, 2, 1_000), 1_000, 1)).isEqualTo(increase(1_000, 2));
+        assertThat(series.increase(point(TokenPoint.CUMULATIVE, INPUT, 2_000, 5, 1_600), 1_600, 2)).isEqualTo(increase(600, 3));
+        assertThat(series.increase(point(TokenPoint.CUMULATIVE, INPUT, 2_000, 5, 1_600), 1_600, 3)).isEqualTo(increase(0, 0));
+        // The sender restarted: a new start time, sums from zero again.
+        assertThat(series.increase(point(TokenPoint.CUMULATIVE, INPUT, 9_000, 1, 50), 50, 4)).isEqualTo(increase(50, 1));
+    }
+
+    @Test
+    void aSumThatGoesDownWithoutANewStartIsRefusedAndTheNextGrowthCountsFromIt() {
+        series.increase(point(TokenPoint.CUMULATIVE, INPUT, 2_000, 4, 1_000), 1_000, 1);
+        assertThat(series.increase(point(TokenPoint.CUMULATIVE, INPUT, 2_000, 4, 900), 900, 2).regressed()).isTrue();
+        assertThat(series.increase(point(TokenPoint.CUMULATIVE, INPUT, 2_000, 5, 950), 950, 3)).isEqualTo(increase(50, 1));
+    }
+
+    @Test
+    void aSeriesOlderThanVigilIsABaselineUnlessVigilFollowsItsStream() {
+        // Started before Vigil: a previous Vigil may have counted it.
+        assertThat(series.increase(point(TokenPoint.CUMULATIVE, INPUT, 500, 9, 7_000), 7_000, 1)).isEqualTo(increase(0, 0));
+        // In the same request, a second series of that stream is a baseline too.
+        assertThat(series.increase(point(TokenPoint.CUMULATIVE, OUTPUT, 500, 9, 900), 900, 1)).isEqualTo(increase(0, 0));
+        assertThat(series.increase(point(TokenPoint.CUMULATIVE, INPUT, 500, 10, 7_040), 7_040, 2)).isEqualTo(increase(40, 1));
+        // A model first used later, in a stream Vigil already follows: all of it is new.
+        Attributes newModel = new Attributes(Map.of("gen_ai.token.type", "input", "gen_ai.request.model", "gpt-4.1"));
+        assertThat(series.increase(point(TokenPoint.CUMULATIVE, newModel, 500, 2, 300), 300, 3)).isEqualTo(increase(300, 2));
+    }
+
+    @Test
+    void theOldestSeriesAreForgottenBeyondTheBound() {
+        TokenUsageSeries small = new TokenUsageSeries(VIGIL_START, 1);
+        small.increase(point(TokenPoint.CUMULATIVE, INPUT, 2_000, 1, 100), 100, 1);
+        small.increase(point(TokenPoint.CUMULATIVE, OUTPUT, 2_000, 1, 10), 10, 1);
+        // INPUT was forgotten; its stream was forgotten too, and it started after Vigil: counted in full again.
+        assertThat(small.increase(point(TokenPoint.CUMULATIVE, INPUT, 2_000, 2, 150), 150, 2)).isEqualTo(increase(150, 2));
+    }
+
+    private static TokenPoint point(int temporality, Attributes attributes, long start, long count, long sum) {
+        return new TokenPoint(POD_1, attributes, temporality, start, start + 60_000, count, sum);
+    }
+
+    private static TokenUsageSeries.Increase increase(long tokens, long calls) {
+        return new TokenUsageSeries.Increase(tokens, calls, false);
+    }
+}

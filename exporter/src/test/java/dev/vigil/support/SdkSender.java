@@ -1,0 +1,118 @@
+package dev.vigil.support;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporterBuilder;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
+import io.opentelemetry.exporter.otlp.internal.HttpExporterBuilder;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An application instrumented with the OpenTelemetry Java SDK, exporting to Vigil with the SDK's own OTLP/HTTP
+ * exporters, in protobuf or JSON. The SDK keeps its JSON switch internal ({@code exportAsJson} on the builder
+ * inside the public one), so it is turned on by reflection: the bytes on the wire are still the SDK's.
+ */
+public final class SdkSender implements AutoCloseable {
+    private final SdkTracerProvider tracer;
+    private final SdkMeterProvider meter;
+
+    /** @param encoding protobuf or json, with +gzip for compressed bodies */
+    public SdkSender(String baseUrl, String encoding, Resource resource, boolean deltaMetrics, String... headers) {
+        OtlpHttpSpanExporterBuilder spans = OtlpHttpSpanExporter.builder().setEndpoint(baseUrl + "/v1/traces");
+        OtlpHttpMetricExporterBuilder metrics = OtlpHttpMetricExporter.builder().setEndpoint(baseUrl + "/v1/metrics")
+                .setAggregationTemporalitySelector(deltaMetrics ? AggregationTemporalitySelector.deltaPreferred()
+                        : AggregationTemporalitySelector.alwaysCumulative());
+        for (int i = 0; i < headers.length; i += 2) {
+            spans.addHeader(headers[i], headers[i + 1]);
+            metrics.addHeader(headers[i], headers[i + 1]);
+        }
+        if (encoding.endsWith("+gzip")) {
+            spans.setCompression("gzip");
+            metrics.setCompression("gzip");
+        }
+        if (encoding.startsWith("json")) {
+            asJson(spans, OtlpHttpSpanExporterBuilder.class);
+            asJson(metrics, OtlpHttpMetricExporterBuilder.class);
+        }
+        this.tracer = SdkTracerProvider.builder().setResource(resource).addSpanProcessor(SimpleSpanProcessor.create(spans.build())).build();
+        this.meter = SdkMeterProvider.builder().setResource(resource)
+                .registerMetricReader(PeriodicMetricReader.builder(metrics.build()).setInterval(Duration.ofHours(1)).build()).build();
+    }
+
+    public static Resource resource(String service, String instance, Map<String, String> extra) {
+        var attributes = Attributes.builder().put("service.name", service).put("service.instance.id", instance);
+        extra.forEach(attributes::put);
+        return Resource.create(attributes.build());
+    }
+
+    /** Ends a client span with these attributes (strings and longs) and returns its trace id. */
+    public String span(String name, boolean error, Object... attributes) {
+        SpanBuilder builder = tracer.get("vigil-test").spanBuilder(name).setSpanKind(SpanKind.CLIENT);
+        for (int i = 0; i < attributes.length; i += 2) {
+            if (attributes[i + 1] instanceof Long n) {
+                builder.setAttribute(AttributeKey.longKey((String) attributes[i]), n);
+            } else if (attributes[i + 1] instanceof Boolean b) {
+                builder.setAttribute(AttributeKey.booleanKey((String) attributes[i]), b);
+            } else {
+                builder.setAttribute((String) attributes[i], (String) attributes[i + 1]);
+            }
+        }
+        Span span = builder.startSpan();
+        if (error) {
+            span.setStatus(StatusCode.ERROR);
+        }
+        span.end();
+        return span.getSpanContext().getTraceId();
+    }
+
+    /** Records on the {@code gen_ai.client.token.usage} histogram, as the GenAI instrumentations do. */
+    public void tokens(long tokens, String type, String model, String provider) {
+        meter.get("vigil-test").histogramBuilder("gen_ai.client.token.usage").ofLongs().setUnit("{token}").build()
+                .record(tokens, Attributes.builder().put("gen_ai.token.type", type).put("gen_ai.request.model", model)
+                        .put("gen_ai.provider.name", provider).put("gen_ai.operation.name", "chat").build());
+    }
+
+    /** Exports what is pending now; true when Vigil answered with success. */
+    public boolean flushSpans() {
+        return done(tracer.forceFlush());
+    }
+
+    public boolean flushMetrics() {
+        return done(meter.forceFlush());
+    }
+
+    private static boolean done(CompletableResultCode result) {
+        return result.join(20, TimeUnit.SECONDS).isSuccess();
+    }
+
+    private static void asJson(Object builder, Class<?> type) {
+        try {
+            var delegate = type.getDeclaredField("delegate");
+            delegate.setAccessible(true);
+            ((HttpExporterBuilder) delegate.get(builder)).exportAsJson();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this OpenTelemetry SDK version keeps its JSON switch elsewhere", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        tracer.close();
+        meter.close();
+    }
+}
