@@ -307,30 +307,6 @@ async function postgres() {
   });
 }
 
-async function push() {
-  await section('Push ingest (POST /api/v1/llm/usage, 8 clients)', async () => {
-    const v = vigil('push', 'llm: {}\n', AUX_PORT);
-    await msUntilOk(v, `http://127.0.0.1:${AUX_PORT}/readyz`);
-    const url = `http://127.0.0.1:${AUX_PORT}/api/v1/llm/usage`;
-    const event = (i) => ({ provider: 'openai', model: 'gpt-4o-mini', input_tokens: 800 + (i % 100), cached_input_tokens: 512, output_tokens: 64, duration_ms: 930, status: 'ok' });
-    const headers = { 'Content-Type': 'application/json' };
-    await load(url, { clients: 8, seconds: SECONDS, expect: 202, request: { method: 'POST', headers, body: JSON.stringify(event(0)) } });
-    const single = [];
-    const batched = [];
-    const batch = JSON.stringify(Array.from({ length: 1000 }, (_, i) => event(i)));
-    for (let i = 0; i < REPEATS; i++) {
-      const s = await load(url, { clients: 8, seconds: SECONDS / 2, expect: 202, request: { method: 'POST', headers, body: JSON.stringify(event(i)) } });
-      if (s.failures) throw new Error(`${s.failures} single pushes were not accepted`);
-      single.push(s.perSecond);
-      const b = await load(url, { clients: 8, seconds: SECONDS / 2, expect: 202, request: { method: 'POST', headers, body: batch } });
-      if (b.failures) throw new Error(`${b.failures} batches were not accepted`);
-      batched.push(b.perSecond * 1000);
-    }
-    await stop(v);
-    row('Push ingest, one event per request', `${fmt(median(single) / 1000)} thousand events/s`);
-    row('Push ingest, 1,000 events per request', `${fmt(median(batched) / 1000, 0)} thousand events/s`);
-  });
-}
 
 async function main() {
   const redisServer = launch('redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', work], { log: 'redis' });
@@ -375,7 +351,6 @@ async function main() {
 
   await redisInfo(redis);
   await postgres();
-  await push();
   redis.disconnect();
   await stop(redisServer);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Vigil's benchmark, one command: prints every figure of docs/performance.md, each beside its peer measured
-# in the same run (BullMQ's getJobCounts(), redis_exporter, postgres_exporter), as medians over repeats.
+# in the same run (BullMQ's getJobCounts(), redis_exporter, postgres_exporter), as medians over repeats, then
+# LLM usage ingest over the push API and OTLP (bench/ingest.sh).
 #
 # Usage: bash bench/run.sh [--queues 1000,10000] [--repeats 3] [--seconds 15]
 # Environment: REDIS_PORT (6479), VIGIL_PORT (9749), AUX_PORT (29750: a second Vigil; the peers take the next two),
@@ -11,4 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f exporter/target/vigil-exporter.jar ] || mvn -B -q package -DskipTests
 [ -e e2e/bullmq/node_modules/bullmq5 ] || npm ci --prefix e2e/bullmq --no-audit --no-fund
-exec node bench/bench.mjs --jar exporter/target/vigil-exporter.jar "$@"
+node bench/bench.mjs --jar exporter/target/vigil-exporter.jar "$@"
+echo
+echo "== LLM usage ingest: push API and OTLP, single and batched (bench/ingest.sh)"
+bash bench/ingest.sh
