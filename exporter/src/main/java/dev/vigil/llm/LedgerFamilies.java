@@ -1,8 +1,8 @@
 package dev.vigil.llm;
 
+import dev.vigil.poll.FamilyBuilder;
 import io.prometheus.metrics.model.snapshots.Exemplar;
 import io.prometheus.metrics.model.snapshots.Labels;
-import dev.vigil.poll.FamilyBuilder;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.ArrayList;
 import java.util.List;

@@ -23,7 +23,7 @@ public record UsageEvent(String provider, String model, Tokens tokens, long requ
     }
 
     /** Usage that a polled source found grown, with no duration and no attribution beyond its labels. */
-    static UsageEvent counted(String provider, String model, Tokens tokens, long requests, RequestStatus status,
+    public static UsageEvent counted(String provider, String model, Tokens tokens, long requests, RequestStatus status,
                               Optional<BigDecimal> costUsd, Map<String, String> labels, Optional<Instant> time) {
         return new UsageEvent(provider, model, tokens, requests, status, OptionalLong.empty(), costUsd, labels, time);
     }

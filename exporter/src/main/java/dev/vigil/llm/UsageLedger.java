@@ -1,8 +1,9 @@
 package dev.vigil.llm;
 
-import dev.vigil.trace.TraceParent;
 import dev.vigil.config.LlmConfig;
+import dev.vigil.llm.price.PriceTable;
 import dev.vigil.poll.Histogram;
+import dev.vigil.trace.TraceParent;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import java.util.logging.Logger;
 public final class UsageLedger {
     private static final Logger LOG = Logger.getLogger(UsageLedger.class.getName());
     /** Longer provider, model or attribution values are cut, so one label cannot bloat every scrape. */
-    static final int MAX_VALUE_LENGTH = 200;
+    public static final int MAX_VALUE_LENGTH = 200;
     /** Distinct unpriced models named in the log; after that one line says the rest are not named. */
     private static final int MAX_UNPRICED_LOGGED = 100;
     private static final double[] DURATION_BUCKETS = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300};

@@ -1,8 +1,7 @@
 package dev.vigil.llm;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.vigil.config.LlmConfig;
+import dev.vigil.llm.price.PriceTable;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.math.BigDecimal;
@@ -15,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class UsageLedgerTest {
     /** A clock the test moves by hand. */

@@ -1,6 +1,10 @@
-package dev.vigil.llm;
+package dev.vigil.llm.redis;
 
 import dev.vigil.config.LlmRedisConfig;
+import dev.vigil.llm.RequestStatus;
+import dev.vigil.llm.Tokens;
+import dev.vigil.llm.UsageEvent;
+import dev.vigil.llm.UsageReader;
 import dev.vigil.redis.Pipeline;
 import dev.vigil.redis.RedisEndpoint;
 import dev.vigil.redis.SourceConnection;
@@ -26,7 +30,7 @@ import java.util.logging.Logger;
  * pipelined HGETALLs; what grew since the last poll is counted. The first poll counts each hash whole, so the
  * totals equal what Redis holds, but with no time: that history is not part of the day's or month's spend.
  */
-final class RedisUsageReader implements UsageReader {
+public final class RedisUsageReader implements UsageReader {
     private static final Logger LOG = Logger.getLogger(RedisUsageReader.class.getName());
     private static final int SCAN_COUNT = 1000;
 
@@ -39,7 +43,7 @@ final class RedisUsageReader implements UsageReader {
     private volatile boolean boundLogged;
     private volatile boolean skipLogged;
 
-    RedisUsageReader(LlmRedisConfig config, RedisEndpoint redis, Vertx vertx) {
+    public RedisUsageReader(LlmRedisConfig config, RedisEndpoint redis, Vertx vertx) {
         this.config = config;
         this.connection = new SourceConnection(redis, vertx);
         this.pattern = new KeyPattern(config.keyPattern());

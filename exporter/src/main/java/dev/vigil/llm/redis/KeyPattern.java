@@ -1,4 +1,4 @@
-package dev.vigil.llm;
+package dev.vigil.llm.redis;
 
 import dev.vigil.redis.Glob;
 import java.util.ArrayList;

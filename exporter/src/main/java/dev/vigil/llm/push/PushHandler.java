@@ -1,7 +1,9 @@
-package dev.vigil.llm;
+package dev.vigil.llm.push;
 
-import dev.vigil.trace.TraceParent;
 import dev.vigil.config.Secret;
+import dev.vigil.llm.UsageEvent;
+import dev.vigil.llm.UsageLedger;
+import dev.vigil.trace.TraceParent;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -19,7 +21,7 @@ import java.util.Optional;
  * first (token, content type, size) so a hostile client costs little; a body is counted whole or rejected
  * whole, and every rejection is a 4xx with the reason, never a 500.
  */
-final class PushHandler {
+public final class PushHandler {
     static final String PATH = "/api/v1/llm/usage";
     static final long MAX_BODY_BYTES = 1024 * 1024;
 
@@ -28,14 +30,14 @@ final class PushHandler {
     private final boolean loopbackOnly;
     private final Clock clock;
 
-    PushHandler(UsageLedger ledger, Optional<Secret> token, boolean loopbackOnly, Clock clock) {
+    public PushHandler(UsageLedger ledger, Optional<Secret> token, boolean loopbackOnly, Clock clock) {
         this.ledger = ledger;
         this.tokenDigest = token.map(t -> digest(t.value()));
         this.loopbackOnly = loopbackOnly;
         this.clock = clock;
     }
 
-    void mount(Router router) {
+    public void mount(Router router) {
         // Two routes: Vert.x wants a body handler first on its route, and the token and content type are
         // checked before any of the body is read.
         router.post(PATH).handler(this::admit);

@@ -1,4 +1,4 @@
-package dev.vigil.llm;
+package dev.vigil.llm.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.vigil.llm;
+package dev.vigil.llm.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,9 @@
-package dev.vigil.llm;
+package dev.vigil.llm.price;
 
 import dev.vigil.config.ConfigException;
-import dev.vigil.config.PriceFile;
 import dev.vigil.config.PriceFile.ModelPrice;
+import dev.vigil.config.PriceFile;
+import dev.vigil.llm.Tokens;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;

@@ -1,11 +1,14 @@
-package dev.vigil.llm;
+package dev.vigil.llm.push;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import dev.vigil.llm.RequestStatus;
+import dev.vigil.llm.Tokens;
+import dev.vigil.llm.UsageEvent;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class UsageParserTest {
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");

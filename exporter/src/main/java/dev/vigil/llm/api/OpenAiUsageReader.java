@@ -1,6 +1,10 @@
-package dev.vigil.llm;
+package dev.vigil.llm.api;
 
 import dev.vigil.config.LlmApiConfig;
+import dev.vigil.llm.RequestStatus;
+import dev.vigil.llm.Tokens;
+import dev.vigil.llm.UsageEvent;
+import dev.vigil.llm.UsageReader;
 import dev.vigil.poll.PollErrorReason;
 import dev.vigil.poll.PollException;
 import io.vertx.core.Future;
@@ -23,7 +27,7 @@ import java.util.Optional;
  * from costs (the bill), attributed to the model named in each line item ({@code gpt-4o-mini-2024-07-18, input}).
  * See https://platform.openai.com/docs/api-reference/usage.
  */
-final class OpenAiUsageReader implements UsageReader {
+public final class OpenAiUsageReader implements UsageReader {
     private static final String PROVIDER = "openai";
     private static final List<String> USAGE = List.of("completions", "embeddings");
 
@@ -32,7 +36,7 @@ final class OpenAiUsageReader implements UsageReader {
     private final ReportWindow window;
     private final RevisedBuckets buckets = new RevisedBuckets();
 
-    OpenAiUsageReader(LlmApiConfig config, Vertx vertx, Clock clock) {
+    public OpenAiUsageReader(LlmApiConfig config, Vertx vertx, Clock clock) {
         this.config = config;
         this.pages = new ReportPages(vertx, config.timeout(), "Authorization", "Bearer " + config.adminKey().value());
         this.window = new ReportWindow(clock, config.revisionWindow());

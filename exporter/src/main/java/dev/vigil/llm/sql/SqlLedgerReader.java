@@ -1,7 +1,9 @@
-package dev.vigil.llm;
+package dev.vigil.llm.sql;
 
 import dev.vigil.config.LlmSqlConfig;
 import dev.vigil.config.Redaction;
+import dev.vigil.llm.UsageEvent;
+import dev.vigil.llm.UsageReader;
 import dev.vigil.poll.PollErrorReason;
 import dev.vigil.poll.PollException;
 import io.vertx.core.Future;
@@ -25,7 +27,7 @@ import java.util.logging.Logger;
  * (less the overlap) on, oldest first, and counts the ones not counted before. JDBC blocks, so each poll runs
  * on a worker thread; the connection is kept between polls and opened again after it broke.
  */
-final class SqlLedgerReader implements UsageReader {
+public final class SqlLedgerReader implements UsageReader {
     private static final Logger LOG = Logger.getLogger(SqlLedgerReader.class.getName());
     /** Timestamps without a time zone are taken as UTC, as LiteLLM writes them. */
     private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
@@ -37,7 +39,7 @@ final class SqlLedgerReader implements UsageReader {
     private final LedgerWatermark watermark;
     private Connection connection;
 
-    SqlLedgerReader(LlmSqlConfig config, List<String> attribution, Vertx vertx) {
+    public SqlLedgerReader(LlmSqlConfig config, List<String> attribution, Vertx vertx) {
         this.config = config;
         this.rows = new LedgerRows(attribution);
         this.vertx = vertx;

@@ -1,13 +1,14 @@
-package dev.vigil.llm;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+package dev.vigil.llm.price;
 
 import dev.vigil.config.PriceFile;
+import dev.vigil.llm.Tokens;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PriceTableTest {
     private final PriceTable builtIn = PriceTable.load(Optional.empty());

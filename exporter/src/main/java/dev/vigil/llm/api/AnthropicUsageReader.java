@@ -1,6 +1,10 @@
-package dev.vigil.llm;
+package dev.vigil.llm.api;
 
 import dev.vigil.config.LlmApiConfig;
+import dev.vigil.llm.RequestStatus;
+import dev.vigil.llm.Tokens;
+import dev.vigil.llm.UsageEvent;
+import dev.vigil.llm.UsageReader;
 import dev.vigil.poll.PollErrorReason;
 import dev.vigil.poll.PollException;
 import io.vertx.core.Future;
@@ -24,7 +28,7 @@ import java.util.Optional;
  * are decimal strings in cents. The usage report counts no requests. See
  * https://docs.anthropic.com/en/api/usage-cost-api.
  */
-final class AnthropicUsageReader implements UsageReader {
+public final class AnthropicUsageReader implements UsageReader {
     private static final String PROVIDER = "anthropic";
     private static final String VERSION = "2023-06-01";
 
@@ -33,7 +37,7 @@ final class AnthropicUsageReader implements UsageReader {
     private final ReportWindow window;
     private final RevisedBuckets buckets = new RevisedBuckets();
 
-    AnthropicUsageReader(LlmApiConfig config, Vertx vertx, Clock clock) {
+    public AnthropicUsageReader(LlmApiConfig config, Vertx vertx, Clock clock) {
         this.config = config;
         this.pages = new ReportPages(vertx, config.timeout(), "x-api-key", config.adminKey().value(), "anthropic-version", VERSION);
         this.window = new ReportWindow(clock, config.revisionWindow());

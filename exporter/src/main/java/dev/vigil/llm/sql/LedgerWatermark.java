@@ -1,4 +1,4 @@
-package dev.vigil.llm;
+package dev.vigil.llm.sql;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,8 @@
-package dev.vigil.llm;
+package dev.vigil.llm.sql;
 
+import dev.vigil.llm.RequestStatus;
+import dev.vigil.llm.Tokens;
+import dev.vigil.llm.UsageEvent;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;

@@ -1,4 +1,4 @@
-package dev.vigil.llm;
+package dev.vigil.llm.redis;
 
 import java.util.HashMap;
 import java.util.Map;

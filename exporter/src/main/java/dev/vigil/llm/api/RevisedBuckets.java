@@ -1,4 +1,4 @@
-package dev.vigil.llm;
+package dev.vigil.llm.api;
 
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -1,5 +1,9 @@
-package dev.vigil.llm;
+package dev.vigil.llm.push;
 
+import dev.vigil.llm.RequestStatus;
+import dev.vigil.llm.Tokens;
+import dev.vigil.llm.UsageEvent;
+import dev.vigil.llm.UsageLedger;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;

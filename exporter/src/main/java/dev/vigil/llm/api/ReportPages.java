@@ -1,4 +1,4 @@
-package dev.vigil.llm;
+package dev.vigil.llm.api;
 
 import dev.vigil.poll.PollErrorReason;
 import dev.vigil.poll.PollException;

@@ -1,4 +1,4 @@
-package dev.vigil.llm;
+package dev.vigil.llm.push;
 
 /** A pushed body Vigil will not count, with the JSON path of the offending field and the reason. */
 final class InvalidUsage extends Exception {

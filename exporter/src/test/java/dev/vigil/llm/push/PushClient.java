@@ -1,4 +1,4 @@
-package dev.vigil.llm;
+package dev.vigil.llm.push;
 
 import dev.vigil.support.RunningExporter;
 import java.net.http.HttpResponse;
