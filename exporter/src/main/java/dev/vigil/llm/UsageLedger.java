@@ -103,7 +103,7 @@ public final class UsageLedger {
     }
 
     private void recordOne(UsageEvent e, Optional<TraceParent> trace) {
-        Optional<BigDecimal> cost = e.costUsd().isPresent() ? e.costUsd() : prices.cost(e.model(), e.tokens());
+        Optional<BigDecimal> cost = e.costUsd().isPresent() ? e.costUsd() : prices.cost(e);
         String provider = providers.admit(clean(e.provider()).toLowerCase(Locale.ROOT));
         String model = models.admit(clean(e.model()));
         List<String> byModel = List.of(provider, model);

@@ -3,7 +3,7 @@ package dev.vigil.llm.price;
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.PriceFile.ModelPrice;
 import dev.vigil.config.PriceFile;
-import dev.vigil.llm.Tokens;
+import dev.vigil.llm.UsageEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -11,7 +11,9 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,10 +21,12 @@ import java.util.regex.Pattern;
 
 /**
  * List prices per million tokens: the built-in table ({@code llm-prices.yml}, dated), overridden and extended
- * by {@code llm.prices_file}. A model name is looked up exactly, then without a provider path
- * ({@code openai/gpt-4o}), then without a date suffix ({@code gpt-4o-2024-08-06} is {@code gpt-4o}), then by
- * the longest known name it starts with, up to a separator ({@code gpt-4o-mini-search-preview} is
- * {@code gpt-4o-mini}; {@code gpt-4} is never {@code gpt-4o}).
+ * by {@code llm.prices_file} (Vigil's format or the LiteLLM price map). A call is priced by its provider and
+ * model: the provider's own entry for the model first ({@code groq} with {@code llama-3.3-70b-versatile} finds
+ * {@code groq/llama-3.3-70b-versatile}), then any entry of that name. A model name is looked up exactly, then
+ * without a provider path ({@code openai/gpt-4o}), then without a date suffix ({@code gpt-4o-2024-08-06} is
+ * {@code gpt-4o}), then by the longest known name it starts with, up to a separator
+ * ({@code gpt-4o-mini-search-preview} is {@code gpt-4o-mini}; {@code gpt-4} is never {@code gpt-4o}).
  */
 public final class PriceTable {
     static final String BUILT_IN = "llm-prices.yml";
@@ -30,12 +34,27 @@ public final class PriceTable {
     private static final Pattern DATE_SUFFIX = Pattern.compile("[-@](\\d{4}-\\d{2}-\\d{2}|\\d{8})$");
 
     private final Map<String, ModelPrice> byName = new HashMap<>();
+    /** Provider (by {@link ProviderNames}), then model name without the provider's path. */
+    private final Map<String, Map<String, ModelPrice>> byProvider = new HashMap<>();
     private final String asOf;
 
     private PriceTable(PriceFile builtIn, Optional<PriceFile> overrides) {
         this.asOf = builtIn.asOf().orElse("undated");
-        builtIn.models().forEach(p -> byName.put(key(p.model()), p));
-        overrides.ifPresent(o -> o.models().forEach(p -> byName.put(key(p.model()), p)));
+        builtIn.models().forEach(this::add);
+        overrides.ifPresent(o -> o.models().forEach(this::add));
+    }
+
+    private void add(ModelPrice p) {
+        String name = key(p.model());
+        byName.put(name, p);
+        if (p.provider().isBlank()) {
+            return;
+        }
+        String provider = ProviderNames.canonical(p.provider());
+        int slash = name.indexOf('/');
+        // The LiteLLM map writes groq/llama-3.3-70b-versatile; groq's SDK answers llama-3.3-70b-versatile.
+        String own = slash > 0 && ProviderNames.canonical(name.substring(0, slash)).equals(provider) ? name.substring(slash + 1) : name;
+        byProvider.computeIfAbsent(provider, k -> new HashMap<>()).put(own, p);
     }
 
     public static PriceTable load(Optional<PriceFile> overrides) {
@@ -61,25 +80,34 @@ public final class PriceTable {
         return byName.size();
     }
 
-    /** The price this model is charged at, if the table knows it by one of the four rules. */
-    public Optional<ModelPrice> find(String model) {
+    /** The price this provider charges for this model, if the table knows it by one of the four rules. */
+    public Optional<ModelPrice> find(String provider, String model) {
+        List<Map<String, ModelPrice>> tables = new ArrayList<>(2);
+        Optional.ofNullable(byProvider.get(ProviderNames.canonical(provider))).ifPresent(tables::add);
+        tables.add(byName);
         String name = key(model);
-        ModelPrice exact = byName.get(name);
-        if (exact != null) {
-            return Optional.of(exact);
-        }
         String bare = name.substring(name.lastIndexOf('/') + 1);
-        ModelPrice found = byName.get(bare);
-        if (found == null) {
-            found = byName.get(DATE_SUFFIX.matcher(bare).replaceFirst(""));
+        for (String candidate : List.of(name, bare, DATE_SUFFIX.matcher(bare).replaceFirst(""))) {
+            for (Map<String, ModelPrice> table : tables) {
+                ModelPrice found = table.get(candidate);
+                if (found != null) {
+                    return Optional.of(found);
+                }
+            }
         }
-        return found != null ? Optional.of(found) : longestPrefix(bare);
+        for (Map<String, ModelPrice> table : tables) {
+            Optional<ModelPrice> found = longestPrefix(table, bare);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
     }
 
-    private Optional<ModelPrice> longestPrefix(String name) {
+    private static Optional<ModelPrice> longestPrefix(Map<String, ModelPrice> table, String name) {
         for (int end = name.length() - 1; end > 0; end--) {
             if (isSeparator(name.charAt(end))) {
-                ModelPrice p = byName.get(name.substring(0, end));
+                ModelPrice p = table.get(name.substring(0, end));
                 if (p != null) {
                     return Optional.of(p);
                 }
@@ -92,17 +120,9 @@ public final class PriceTable {
         return c == '-' || c == '_' || c == ':' || c == '@';
     }
 
-    /** Exact dollars for these tokens, or empty when the model has no price. */
-    public Optional<BigDecimal> cost(String model, Tokens tokens) {
-        return find(model).map(p -> cost(p, tokens));
-    }
-
-    static BigDecimal cost(ModelPrice p, Tokens t) {
-        BigDecimal perMillion = p.input().multiply(BigDecimal.valueOf(t.uncachedInput()))
-                .add(p.cachedInput().orElse(p.input()).multiply(BigDecimal.valueOf(t.cachedInput())))
-                .add(p.cacheWrite().orElse(p.input()).multiply(BigDecimal.valueOf(t.cacheWrite())))
-                .add(p.output().multiply(BigDecimal.valueOf(t.output())));
-        return perMillion.movePointLeft(6);
+    /** Exact dollars for this usage, or empty when its model has no price. */
+    public Optional<BigDecimal> cost(UsageEvent usage) {
+        return find(usage.provider(), usage.model()).map(p -> CallPrice.of(p, usage).cost(usage.tokens()));
     }
 
     private static String key(String model) {

@@ -37,7 +37,7 @@ final class UsageParser {
     private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
     private static final List<String> TOKEN_FIELDS = List.of("input_tokens", "output_tokens", "cached_input_tokens", "cache_write_tokens");
     private static final Set<String> FIELDS = Set.of("provider", "model", "input_tokens", "output_tokens", "cached_input_tokens",
-            "cache_write_tokens", "usage", "duration_ms", "status", "operation", "cost_usd", "tenant", "feature", "labels");
+            "cache_write_tokens", "usage", "duration_ms", "status", "operation", "cost_usd", "tenant", "feature", "labels", "batch");
 
     private UsageParser() {
     }
@@ -105,17 +105,17 @@ final class UsageParser {
             throw new InvalidUsage(path + ".provider", "expected a provider name such as openai or anthropic (letters, digits, . _ -)");
         }
         String model = f.string("model", UsageLedger.MAX_VALUE_LENGTH).orElseThrow(() -> f.missing("model"));
-        Tokens tokens = tokens(o, f, path);
+        Tokens tokens = tokens(o, f, path, provider);
         Optional<String> statusText = f.string("status", 32);
         RequestStatus status = statusText.isEmpty() ? RequestStatus.OK : RequestStatus.parse(statusText.get())
                 .orElseThrow(() -> new InvalidUsage(path + ".status", "expected ok, error or rate_limited"));
         OptionalLong duration = f.number("duration_ms", BigDecimal.valueOf(MAX_DURATION_MS))
                 .map(d -> OptionalLong.of(d.longValue())).orElse(OptionalLong.empty());
         Optional<BigDecimal> cost = f.number("cost_usd", MAX_COST_USD);
-        return new UsageEvent(provider, model, tokens, 1, status, duration, cost, labels(o, f, path), Optional.of(receivedAt));
+        return new UsageEvent(provider, model, tokens, 1, status, duration, cost, labels(o, f, path), Optional.of(receivedAt), f.flag("batch"));
     }
 
-    private static Tokens tokens(JsonObject o, Fields f, String path) throws InvalidUsage {
+    private static Tokens tokens(JsonObject o, Fields f, String path, String provider) throws InvalidUsage {
         boolean ownFields = TOKEN_FIELDS.stream().anyMatch(o::containsKey);
         if (o.containsKey("usage") == ownFields) {
             throw new InvalidUsage(path, ownFields ? "give either usage or input_tokens/output_tokens, not both"
@@ -128,32 +128,10 @@ final class UsageParser {
             if (!(o.getValue("usage") instanceof JsonObject usage)) {
                 throw new InvalidUsage(path + ".usage", "expected the provider's usage object");
             }
-            return providerUsage(usage, path + ".usage");
+            return ProviderUsage.tokens(new Fields(usage, path + ".usage"), provider);
         } catch (IllegalArgumentException e) {
             throw new InvalidUsage(path, e.getMessage());
         }
-    }
-
-    /**
-     * OpenAI Chat Completions ({@code prompt_tokens}, {@code prompt_tokens_details.cached_tokens}), OpenAI
-     * Responses ({@code input_tokens}, {@code input_tokens_details.cached_tokens}) or Anthropic Messages
-     * ({@code input_tokens} without the cache, {@code cache_read_input_tokens}, {@code cache_creation_input_tokens}).
-     * Other fields of the object (total_tokens, reasoning details, service tier) are ignored.
-     */
-    private static Tokens providerUsage(JsonObject usage, String path) throws InvalidUsage {
-        Fields u = new Fields(usage, path);
-        if (usage.containsKey("prompt_tokens") || usage.containsKey("completion_tokens")) {
-            return new Tokens(u.whole("prompt_tokens"), u.whole("completion_tokens"),
-                    u.nested("prompt_tokens_details").whole("cached_tokens"), 0);
-        }
-        if (usage.containsKey("input_tokens_details")) {
-            return new Tokens(u.whole("input_tokens"), u.whole("output_tokens"), u.nested("input_tokens_details").whole("cached_tokens"), 0);
-        }
-        if (!usage.containsKey("input_tokens") && !usage.containsKey("output_tokens")) {
-            throw new InvalidUsage(path, "no token counts: expected OpenAI's prompt_tokens/completion_tokens or input_tokens/output_tokens");
-        }
-        return Tokens.fromAnthropic(u.whole("input_tokens"), u.whole("output_tokens"),
-                u.whole("cache_read_input_tokens"), u.whole("cache_creation_input_tokens"));
     }
 
     private static Map<String, String> labels(JsonObject o, Fields f, String path) throws InvalidUsage {
@@ -183,7 +161,19 @@ final class UsageParser {
     }
 
     /** Typed reads of one JSON object's fields, each failure naming the field's path. */
-    private record Fields(JsonObject o, String path) {
+    record Fields(JsonObject o, String path) {
+        boolean has(String key) {
+            return o.containsKey(key);
+        }
+
+        boolean flag(String key) throws InvalidUsage {
+            Object v = o.getValue(key);
+            if (v != null && !(v instanceof Boolean)) {
+                throw new InvalidUsage(path + "." + key, "expected true or false, got " + kind(v));
+            }
+            return Boolean.TRUE.equals(v);
+        }
+
         InvalidUsage missing(String key) {
             return new InvalidUsage(path + "." + key, "is required");
         }

@@ -1,10 +1,14 @@
 package dev.vigil.llm.price;
 
 import dev.vigil.config.PriceFile;
+import dev.vigil.llm.RequestStatus;
 import dev.vigil.llm.Tokens;
+import dev.vigil.llm.UsageEvent;
 import java.io.StringReader;
 import java.math.BigDecimal;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,7 +18,12 @@ class PriceTableTest {
     private final PriceTable builtIn = PriceTable.load(Optional.empty());
 
     private String match(String model) {
-        return builtIn.find(model).map(PriceFile.ModelPrice::model).orElse("none");
+        return builtIn.find("", model).map(PriceFile.ModelPrice::model).orElse("none");
+    }
+
+    /** One ordinary call's cost, from a provider the table has no entries of its own for. */
+    static Optional<BigDecimal> cost(PriceTable table, String model, Tokens tokens) {
+        return table.cost(new UsageEvent("", model, tokens, 1, RequestStatus.OK, OptionalLong.empty(), Optional.empty(), Map.of(), Optional.empty()));
     }
 
     @Test
@@ -53,10 +62,10 @@ class PriceTableTest {
     void costIsExactWithCachedAndCacheWriteTokensAtTheirOwnRates() {
         // claude-haiku-4-5: 3 x 1.00 input + 11 x 0.10 cache read + 13 x 1.25 cache write + 7 x 5.00 output per million
         Tokens t = Tokens.fromAnthropic(3, 7, 11, 13);
-        assertThat(builtIn.cost("claude-haiku-4-5", t)).hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.00005535"));
+        assertThat(cost(builtIn, "claude-haiku-4-5", t)).hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.00005535"));
         // A model without a cached price charges cached tokens at the input price, never a guessed discount.
-        assertThat(builtIn.cost("gpt-4o-2024-05-13", new Tokens(10, 0, 10, 0))).hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.00005"));
-        assertThat(builtIn.cost("unknown-model", t)).isEmpty();
+        assertThat(cost(builtIn, "gpt-4o-2024-05-13", new Tokens(10, 0, 10, 0))).hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.00005"));
+        assertThat(cost(builtIn, "unknown-model", t)).isEmpty();
     }
 
     @Test
@@ -67,9 +76,9 @@ class PriceTableTest {
                   llama-3-70b: { provider: groq, input: 0.59, output: 0.79, cached_input: 0.3 }
                 """));
         PriceTable table = PriceTable.load(Optional.of(file));
-        assertThat(table.cost("gpt-4o-mini-2024-07-18", new Tokens(1_000_000, 1_000_000, 0, 0)))
+        assertThat(cost(table, "gpt-4o-mini-2024-07-18", new Tokens(1_000_000, 1_000_000, 0, 0)))
                 .hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.60"));
-        assertThat(table.cost("llama-3-70b-versatile", new Tokens(100, 0, 50, 0)))
+        assertThat(cost(table, "llama-3-70b-versatile", new Tokens(100, 0, 50, 0)))
                 .hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.0000445"));
     }
 
@@ -81,19 +90,19 @@ class PriceTableTest {
                   dear: { provider: test, input: 150, output: 600 }
                 """))));
         // No tokens cost exactly nothing, not a rounding residue.
-        assertThat(table.cost("tiny", Tokens.NONE)).hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0"));
+        assertThat(cost(table, "tiny", Tokens.NONE)).hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0"));
         // One token at a fraction of a cent per million keeps every digit: 0.0075 / 10^6.
-        assertThat(table.cost("tiny", new Tokens(1, 0, 1, 0))).hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.0000000075"));
+        assertThat(cost(table, "tiny", new Tokens(1, 0, 1, 0))).hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.0000000075"));
         // Input entirely from and to the cache: nothing at the full input price.
-        assertThat(table.cost("tiny", new Tokens(3_000_000, 0, 2_000_000, 1_000_000)))
+        assertThat(cost(table, "tiny", new Tokens(3_000_000, 0, 2_000_000, 1_000_000)))
                 .hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.10875")); // 2 x 0.0075 + 1 x 0.09375
         // The largest call a push may report (10^9 tokens each way) at a high price: no overflow, no float.
-        assertThat(table.cost("dear", new Tokens(1_000_000_000, 1_000_000_000, 0, 0)))
+        assertThat(cost(table, "dear", new Tokens(1_000_000_000, 1_000_000_000, 0, 0)))
                 .hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("750000"));
         // A million one-token calls add up to the price of a million tokens, exactly.
         BigDecimal sum = BigDecimal.ZERO;
         for (int i = 0; i < 1_000_000; i++) {
-            sum = sum.add(table.cost("tiny", new Tokens(1, 0, 0, 0)).orElseThrow());
+            sum = sum.add(cost(table, "tiny", new Tokens(1, 0, 0, 0)).orElseThrow());
         }
         assertThat(sum).isEqualByComparingTo("0.075");
     }
