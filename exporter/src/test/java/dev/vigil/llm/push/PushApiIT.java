@@ -91,6 +91,44 @@ class PushApiIT {
     }
 
     @Test
+    void theLiteLlmPriceMapPricesCachedBatchAndLongContextCallsExactly() throws Exception {
+        Path map = Path.of(PushApiIT.class.getResource("/prices/litellm-excerpt.json").toURI());
+        try (RunningExporter vigil = RunningExporter.start("""
+                llm:
+                  push: { enabled: true }
+                  prices_file: %s
+                """.formatted(map))) {
+            HttpResponse<String> r = new PushClient(vigil).json("""
+                    [
+                      {"provider": "openai", "model": "gpt-4o-mini",
+                       "usage": {"prompt_tokens": 1000, "completion_tokens": 200, "prompt_tokens_details": {"cached_tokens": 400}}},
+                      {"provider": "bedrock", "model": "meta.llama4-scout-17b-instruct-v1:0", "batch": true,
+                       "usage": {"inputTokens": 10000, "outputTokens": 2000, "totalTokens": 12000}},
+                      {"provider": "anthropic", "model": "claude-4-sonnet-20250514",
+                       "usage": {"input_tokens": 150000, "output_tokens": 1000, "cache_read_input_tokens": 50000,
+                                 "cache_creation_input_tokens": 20000}},
+                      {"provider": "gcp.vertex_ai", "model": "gemini-2.5-pro",
+                       "usage": {"promptTokenCount": 300000, "candidatesTokenCount": 1500, "thoughtsTokenCount": 500,
+                                 "cachedContentTokenCount": 100000, "totalTokenCount": 302000}}
+                    ]""");
+            assertThat(r.statusCode()).isEqualTo(202);
+            Scrape s = vigil.scrape();
+            // cached at the cached rate only: 600 x 0.15 + 400 x 0.075 + 200 x 0.60 per million
+            assertThat(dollars(s, "llm_cost_usd_total", "provider", "openai", "model", "gpt-4o-mini")).isEqualByComparingTo("0.00024");
+            // batch prices: 10000 x 0.085 + 2000 x 0.33
+            assertThat(dollars(s, "llm_cost_usd_total", "provider", "bedrock", "model", "meta.llama4-scout-17b-instruct-v1:0"))
+                    .isEqualByComparingTo("0.00151");
+            // 220,000 input tokens with the cache, above 200k: 150000 x 6 + 50000 x 0.6 + 20000 x 7.5 + 1000 x 22.5
+            assertThat(dollars(s, "llm_cost_usd_total", "provider", "anthropic", "model", "claude-4-sonnet-20250514")).isEqualByComparingTo("1.1025");
+            // 300,000 prompt tokens, 100,000 of them cached, thoughts billed as output:
+            // 200000 x 2.5 + 100000 x 0.25 + 2000 x 15
+            assertThat(dollars(s, "llm_cost_usd_total", "provider", "gcp.vertex_ai", "model", "gemini-2.5-pro")).isEqualByComparingTo("0.555");
+            assertThat(s.require("llm_tokens_total", "provider", "gcp.vertex_ai", "model", "gemini-2.5-pro", "type", "output")).isEqualTo(2000.0);
+            assertThat(dollars(s, "llm_spend_usd", "period", "day")).isEqualByComparingTo("1.65925");
+        }
+    }
+
+    @Test
     void ndjsonAndAttributionLabelsWithTheirCap() {
         try (RunningExporter vigil = RunningExporter.start("""
                 llm:
