@@ -4,6 +4,7 @@ import dev.vigil.config.LlmConfig;
 import dev.vigil.llm.price.PriceTable;
 import dev.vigil.poll.Histogram;
 import dev.vigil.trace.TraceParent;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -33,24 +34,24 @@ public final class UsageLedger {
     private final PriceTable prices;
     private final List<String> attribution;
     private final int maxSeries;
-    final LlmConfig.Budgets budgets;
-    final CalendarSpend spend;
-    final LabelCap providers;
-    final LabelCap models;
-    final Map<String, LabelCap> attributionCaps = new LinkedHashMap<>();
-    long seriesOverflow;
+    private final LlmConfig.Budgets budgets;
+    private final CalendarSpend spend;
+    private final LabelCap providers;
+    private final LabelCap models;
+    private final Map<String, LabelCap> attributionCaps = new LinkedHashMap<>();
+    private long seriesOverflow;
     /** provider, model, attribution values... */
-    final Map<List<String>, Usage> usage = new HashMap<>();
+    private final Map<List<String>, Usage> usage = new HashMap<>();
     /** provider, model, status. */
-    final Map<List<String>, long[]> requests = new HashMap<>();
+    private final Map<List<String>, long[]> requests = new HashMap<>();
     /** provider, model. */
-    final Map<List<String>, Histogram> durations = new HashMap<>();
+    private final Map<List<String>, Histogram> durations = new HashMap<>();
     /** provider, model. */
-    final Map<List<String>, long[]> unpriced = new HashMap<>();
+    private final Map<List<String>, long[]> unpriced = new HashMap<>();
     private final Set<String> unpricedLogged = new HashSet<>();
 
     /** Cumulative tokens and dollars of one label set; {@code priced} once any of its usage had a price. */
-    static final class Usage {
+    private static final class Usage {
         long input;
         long output;
         long cachedInput;
@@ -62,6 +63,12 @@ public final class UsageLedger {
         Tokens traceTokens;
         BigDecimal traceCost;
         long traceMillis;
+
+        LedgerView.Series view(List<String> key) {
+            Optional<LedgerView.LastTrace> last = trace == null ? Optional.empty()
+                    : Optional.of(new LedgerView.LastTrace(trace, traceTokens, Optional.ofNullable(traceCost), traceMillis));
+            return new LedgerView.Series(key, input, output, cachedInput, cacheWrite, priced ? Optional.of(costUsd) : Optional.empty(), last);
+        }
 
         void add(Tokens t, Optional<BigDecimal> cost) {
             input = saturated(input, t.input());
@@ -160,9 +167,29 @@ public final class UsageLedger {
                 + " (llm_unpriced_tokens_total) but no dollars; add it to the file named by llm.prices_file");
     }
 
-    /** The families as they stand now, immutable, for the scrape. */
-    public synchronized List<io.prometheus.metrics.model.snapshots.MetricSnapshot> snapshot() {
-        return LedgerFamilies.of(this);
+    /** The families as they stand now, for the scrape: copied under the lock, rendered outside it. */
+    public List<MetricSnapshot> snapshot() {
+        return LedgerFamilies.of(view());
+    }
+
+    synchronized LedgerView view() {
+        List<LedgerView.Series> series = new ArrayList<>(usage.size());
+        usage.forEach((key, u) -> series.add(u.view(key)));
+        Map<List<String>, Histogram.Snapshot> histograms = new HashMap<>();
+        durations.forEach((key, h) -> histograms.put(key, h.snapshot()));
+        Map<String, Long> overflow = new LinkedHashMap<>();
+        overflow.put(providers.label(), providers.overflow());
+        overflow.put(models.label(), models.overflow());
+        attributionCaps.values().forEach(c -> overflow.put(c.label(), c.overflow()));
+        overflow.put("series", seriesOverflow);
+        LedgerView.Spend now = new LedgerView.Spend(spend.today(), spend.thisMonth(), spend.dayEnd(), spend.monthEnd());
+        return new LedgerView(attribution, series, counts(requests), histograms, counts(unpriced), budgets, now, overflow);
+    }
+
+    private static Map<List<String>, Long> counts(Map<List<String>, long[]> counters) {
+        Map<List<String>, Long> copy = new HashMap<>();
+        counters.forEach((key, n) -> copy.put(key, n[0]));
+        return copy;
     }
 
     private static String clean(String value) {
