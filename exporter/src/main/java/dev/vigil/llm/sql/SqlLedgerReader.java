@@ -2,14 +2,14 @@ package dev.vigil.llm.sql;
 
 import dev.vigil.config.LlmSqlConfig;
 import dev.vigil.config.Redaction;
+import dev.vigil.jdbc.JdbcErrors;
+import dev.vigil.jdbc.JdbcTarget;
+import dev.vigil.jdbc.ServerSession;
 import dev.vigil.llm.UsageEvent;
 import dev.vigil.llm.UsageReader;
-import dev.vigil.poll.PollErrorReason;
 import dev.vigil.poll.PollException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,14 +18,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.List;
-import java.util.Properties;
 import java.util.TimeZone;
 import java.util.logging.Logger;
 
 /**
  * A table of LLM calls in PostgreSQL, read incrementally: each poll asks for the rows from the watermark
  * (less the overlap) on, oldest first, and counts the ones not counted before. JDBC blocks, so each poll runs
- * on a worker thread; the connection is kept between polls and opened again after it broke.
+ * on a worker thread, on the reader's {@link ServerSession} (read-only, bounded, re-opened after a backoff).
  */
 public final class SqlLedgerReader implements UsageReader {
     private static final Logger LOG = Logger.getLogger(SqlLedgerReader.class.getName());
@@ -37,7 +36,8 @@ public final class SqlLedgerReader implements UsageReader {
     private final Vertx vertx;
     private final String sql;
     private final LedgerWatermark watermark;
-    private Connection connection;
+    private final String subject;
+    private final ServerSession session;
 
     public SqlLedgerReader(LlmSqlConfig config, List<String> attribution, Vertx vertx) {
         this.config = config;
@@ -45,6 +45,10 @@ public final class SqlLedgerReader implements UsageReader {
         this.vertx = vertx;
         this.sql = "SELECT * FROM (" + config.query() + ") AS ledger WHERE ledger.\"time\" >= ? ORDER BY ledger.\"time\"";
         this.watermark = new LedgerWatermark(config.overlap());
+        this.subject = "sql " + Redaction.redactUrl(config.url());
+        // One bound for all: the poll's timeout is what a ledger read may take, connecting included.
+        this.session = new ServerSession(new JdbcTarget(subject, config.url(), config.user(), config.password(), "vigil " + config.name(),
+                config.timeout(), config.timeout(), config.timeout()), c -> { });
     }
 
     @Override
@@ -54,19 +58,20 @@ public final class SqlLedgerReader implements UsageReader {
 
     private synchronized Reading readNewRows() {
         try {
-            if (connection == null || connection.isClosed()) {
-                connection = connect();
-            }
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                statement.setQueryTimeout((int) Math.max(1, config.timeout().toSeconds()));
+            Reading reading;
+            try (PreparedStatement statement = session.connection().prepareStatement(sql)) {
                 statement.setMaxRows(config.maxRowsPerPoll() + watermark.remembered());
                 statement.setTimestamp(1, Timestamp.from(watermark.lowerBound()), UTC);
                 try (ResultSet rs = statement.executeQuery()) {
-                    return newRows(rs);
+                    reading = newRows(rs);
                 }
             }
-        } catch (SQLException e) {
-            throw classify(e);
+            session.pollSucceeded();
+            return reading;
+        } catch (SQLException | RuntimeException e) {
+            PollException failure = JdbcErrors.classify(subject, e);
+            session.pollFailed(failure);
+            throw failure;
         }
     }
 
@@ -103,45 +108,12 @@ public final class SqlLedgerReader implements UsageReader {
         return new Reading(events, ids.size() + " new rows" + (watermark.newest() == null ? "" : ", newest " + watermark.newest()));
     }
 
-    private Connection connect() throws SQLException {
-        Properties props = new Properties();
-        config.user().ifPresent(u -> props.setProperty("user", u));
-        config.password().ifPresent(p -> props.setProperty("password", p.value()));
-        props.setProperty("connectTimeout", Long.toString(Math.max(1, config.timeout().toSeconds())));
-        props.setProperty("ApplicationName", "vigil " + config.name());
-        Connection c = DriverManager.getConnection(config.url(), props);
-        c.setReadOnly(true);
-        return c;
-    }
-
-    /** What went wrong, by SQLSTATE class; a broken connection is dropped so the next poll opens a new one. */
-    private PollException classify(SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        PollErrorReason reason = state.startsWith("08") ? PollErrorReason.CONNECTION
-                : state.startsWith("28") ? PollErrorReason.AUTH
-                : state.equals("57014") ? PollErrorReason.TIMEOUT
-                : PollErrorReason.QUERY;
-        if (reason == PollErrorReason.CONNECTION) {
-            closeQuietly();
-        }
-        return new PollException(reason, "sql " + Redaction.redactUrl(config.url()) + ": " + e.getMessage(), e);
-    }
-
-    private synchronized void closeQuietly() {
-        try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (SQLException e) {
-            LOG.fine("closing " + config.name() + ": " + e.getMessage());
-        }
-        connection = null;
-    }
-
     @Override
     public Future<Void> close() {
         return vertx.executeBlocking(() -> {
-            closeQuietly();
+            synchronized (this) {
+                session.close();
+            }
             return null;
         });
     }

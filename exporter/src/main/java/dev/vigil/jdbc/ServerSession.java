@@ -1,10 +1,9 @@
-package dev.vigil.postgres;
+package dev.vigil.jdbc;
 
-import dev.vigil.config.PostgresConfig;
+import dev.vigil.config.Redaction;
 import dev.vigil.poll.PollErrorReason;
 import dev.vigil.poll.PollException;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -12,31 +11,38 @@ import java.util.Properties;
 import org.postgresql.Driver;
 
 /**
- * The one long-lived connection Vigil keeps to a server: opened lazily, set up so that no statement can hang
- * or hold locks for long, and after a failure re-opened only after a backoff (1 s doubling to 1 min), so a
- * struggling server is not hit by a reconnect on every poll. Not thread-safe: the source calls it from one
- * poll at a time.
+ * The one long-lived connection a source keeps to a PostgreSQL server: opened lazily, set up so that no
+ * statement can hang or hold locks for long (and a half-open connection cannot hold the worker thread: the
+ * socket times out shortly after the statement would have), and after a failure re-opened only after a
+ * backoff (1 s doubling to 1 min), so a struggling server is not hit by a reconnect on every poll. Not
+ * thread-safe: the source calls it from one poll at a time.
  */
-final class ServerSession {
-    static final String APPLICATION_NAME = "vigil";
+public final class ServerSession {
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
     /** Time for the server's own statement_timeout cancel to reach us before the socket gives up. */
     private static final int SOCKET_GRACE_SECONDS = 5;
 
-    private final PostgresConfig config;
+    private final JdbcTarget target;
+    private final SetUp setUp;
     private Connection connection;
-    private ServerVersion version;
     private Duration backoff = Duration.ZERO;
     private long retryAtNanos;
     private String lastFailure = "";
 
-    ServerSession(PostgresConfig config) {
-        this.config = config;
+    /** What a source checks or reads once on each new session before using it; throwing refuses the session. */
+    @FunctionalInterface
+    public interface SetUp {
+        void check(Connection c) throws SQLException;
+    }
+
+    public ServerSession(JdbcTarget target, SetUp setUp) {
+        this.target = target;
+        this.setUp = setUp;
     }
 
     /** The open connection, opening it first when there is none; fails at once while backing off. */
-    Connection connection() throws SQLException {
+    public Connection connection() throws SQLException {
         if (connection != null) {
             return connection;
         }
@@ -47,7 +53,8 @@ final class ServerSession {
         }
         Connection opened = open();
         try {
-            version = setUp(opened);
+            bound(opened);
+            setUp.check(opened);
         } catch (SQLException | RuntimeException e) {
             opened.close();
             throw e;
@@ -56,12 +63,7 @@ final class ServerSession {
         return connection;
     }
 
-    /** The version of the server behind the open connection; call after {@link #connection()}. */
-    ServerVersion version() {
-        return version;
-    }
-
-    void pollSucceeded() {
+    public void pollSucceeded() {
         backoff = Duration.ZERO;
     }
 
@@ -69,7 +71,7 @@ final class ServerSession {
      * After a failed poll: keeps the connection when only a statement failed on it (a timeout, a missing
      * privilege); otherwise drops it and backs off before opening the next.
      */
-    void pollFailed(PollException failure) {
+    public void pollFailed(PollException failure) {
         if (connection == null && waitNanos() > 0) {
             return; // the poll failed because we are still waiting: that must not lengthen the wait
         }
@@ -84,7 +86,7 @@ final class ServerSession {
         retryAtNanos = System.nanoTime() + backoff.toNanos();
     }
 
-    void close() {
+    public void close() {
         Connection c = connection;
         connection = null;
         if (c != null) {
@@ -98,37 +100,28 @@ final class ServerSession {
 
     private Connection open() throws SQLException {
         Properties props = new Properties();
-        config.user().ifPresent(u -> props.setProperty("user", u));
-        config.password().ifPresent(p -> props.setProperty("password", p.value()));
-        props.setProperty("ApplicationName", APPLICATION_NAME);
+        target.user().ifPresent(u -> props.setProperty("user", u));
+        target.password().ifPresent(p -> props.setProperty("password", p.value()));
+        props.setProperty("ApplicationName", target.applicationName());
         // The driver counts these in whole seconds, and 0 would mean "wait forever".
-        props.setProperty("connectTimeout", Long.toString(ceilSeconds(config.connectTimeout())));
-        props.setProperty("loginTimeout", Long.toString(ceilSeconds(config.connectTimeout())));
-        props.setProperty("socketTimeout", Long.toString(ceilSeconds(config.statementTimeout()) + SOCKET_GRACE_SECONDS));
+        props.setProperty("connectTimeout", Long.toString(ceilSeconds(target.connectTimeout())));
+        props.setProperty("loginTimeout", Long.toString(ceilSeconds(target.connectTimeout())));
+        props.setProperty("socketTimeout", Long.toString(ceilSeconds(target.statementTimeout()) + SOCKET_GRACE_SECONDS));
         props.setProperty("tcpKeepAlive", "true");
-        Connection c = new Driver().connect(config.url(), props);
+        Connection c = new Driver().connect(target.url(), props);
         if (c == null) {
-            throw new SQLException("the PostgreSQL driver does not accept the URL " + config.redactedUrl(), "08001");
+            throw new SQLException("the PostgreSQL driver does not accept the URL " + Redaction.redactUrl(target.url()), "08001");
         }
         return c;
     }
 
-    /** Makes the session read-only and bounded, then reads the version once. */
-    private ServerVersion setUp(Connection c) throws SQLException {
+    /** Makes the session read-only and bounded. */
+    private void bound(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("SET default_transaction_read_only = on");
-            s.execute("SET statement_timeout = " + config.statementTimeout().toMillis());
-            s.execute("SET lock_timeout = " + config.lockTimeout().toMillis());
-            s.execute("SET idle_in_transaction_session_timeout = " + config.statementTimeout().toMillis());
-            try (ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int, current_setting('server_version')")) {
-                rs.next();
-                ServerVersion v = new ServerVersion(rs.getInt(1), rs.getString(2));
-                if (!v.atLeast(ServerVersion.OLDEST_MAJOR)) {
-                    throw new PollException(PollErrorReason.DATA, "postgres " + config.server() + ": the server runs PostgreSQL "
-                            + v.text() + "; Vigil reads " + ServerVersion.OLDEST_MAJOR + " and later", null);
-                }
-                return v;
-            }
+            s.execute("SET statement_timeout = " + target.statementTimeout().toMillis());
+            s.execute("SET lock_timeout = " + target.lockTimeout().toMillis());
+            s.execute("SET idle_in_transaction_session_timeout = " + target.statementTimeout().toMillis());
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.vigil.postgres;
+package dev.vigil.jdbc;
 
 import dev.vigil.config.Redaction;
 import dev.vigil.poll.PollErrorReason;
@@ -10,22 +10,23 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Turns what the JDBC driver throws into a {@link PollException} with a reason and a message naming the
- * server. The reason comes from the SQLSTATE class (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+ * source. The reason comes from the SQLSTATE class (https://www.postgresql.org/docs/current/errcodes-appendix.html).
  */
-final class PostgresErrors {
-    private PostgresErrors() {
+public final class JdbcErrors {
+    private JdbcErrors() {
     }
 
-    static PollException classify(String server, Throwable error) {
+    /** {@code subject} names the source: {@code postgres primary}, {@code sql jdbc:postgresql://db/app}. */
+    public static PollException classify(String subject, Throwable error) {
         Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (e instanceof PollException p) {
             return p;
         }
-        return new PollException(reason(e), "postgres " + server + ": " + Redaction.redactUrl(PollException.describe(e)), e);
+        return new PollException(reason(e), subject + ": " + Redaction.redactUrl(PollException.describe(e)), e);
     }
 
     /** True when the session is gone (so the connection must be reopened), as opposed to one statement failing. */
-    static boolean sessionLost(SQLException e) {
+    public static boolean sessionLost(SQLException e) {
         return reason(e) == PollErrorReason.CONNECTION;
     }
 
