@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -55,9 +54,7 @@ public record PriceFile(String origin, Optional<String> asOf, List<ModelPrice> m
     }
 
     public static PriceFile load(Path file, Function<String, String> env) throws ConfigException {
-        String origin = file.toString();
-        Node node = YamlFile.read(file);
-        return LiteLlmPriceMap.isOne(node) ? LiteLlmPriceMap.read(origin, (MappingNode) node) : read(origin, node, env);
+        return LiteLlmPriceMap.isOne(file) ? LiteLlmPriceMap.read(file) : read(file.toString(), YamlFile.read(file), env);
     }
 
     public static PriceFile parse(String origin, Reader reader) throws ConfigException {

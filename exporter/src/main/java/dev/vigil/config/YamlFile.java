@@ -14,9 +14,6 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /** Reads a YAML document into nodes with line numbers, turning every failure into a {@link ConfigException}. */
 final class YamlFile {
-    /** SnakeYAML's default is 3 MiB; the LiteLLM price map a user may name in llm.prices_file is 1.6 MB and growing. */
-    private static final int MAX_CODE_POINTS = 32 * 1024 * 1024;
-
     private YamlFile() {
     }
 
@@ -35,7 +32,6 @@ final class YamlFile {
         try {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(true); // YamlSection reports duplicates itself, with the key's path
-            options.setCodePointLimit(MAX_CODE_POINTS);
             return new Yaml(options).compose(reader);
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;

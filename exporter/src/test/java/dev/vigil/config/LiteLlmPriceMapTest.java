@@ -101,6 +101,19 @@ class LiteLlmPriceMapTest {
     }
 
     @Test
+    void brokenJsonNamesItsLine() throws Exception {
+        Path file = Files.writeString(dir.resolve("prices.json"), """
+                {
+                    "my-model": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06},
+                    "other": {"input_cost_per_token": 1e-06,, "output_cost_per_token": 2e-06}
+                }
+                """);
+        assertThatThrownBy(() -> PriceFile.load(file, name -> null)).isInstanceOf(ConfigException.class)
+                .extracting(e -> ((ConfigException) e).describe()).asString()
+                .startsWith(file + ":3: not valid JSON: ");
+    }
+
+    @Test
     void vigilsOwnFormatIsToldApartByItsShape() throws Exception {
         Path yaml = Files.writeString(dir.resolve("prices.yml"), """
                 models:
@@ -109,6 +122,9 @@ class LiteLlmPriceMapTest {
         PriceFile file = PriceFile.load(yaml, name -> null);
         assertThat(file.unusable()).isEmpty();
         assertThat(model(file, "tiny").batchOutput()).contains(new BigDecimal("0.15"));
+        // Vigil's format written as JSON is still Vigil's format.
+        Path json = Files.writeString(dir.resolve("prices-as.json"), "{\"models\": {\"tiny\": {\"input\": 0.075, \"output\": 0.3}}}");
+        assertThat(model(PriceFile.load(json, name -> null), "tiny").output()).isEqualByComparingTo("0.3");
         Path typo = Files.writeString(dir.resolve("typo.yml"), "modles:\n  tiny: { input: 1, output: 2 }\n");
         assertThatThrownBy(() -> PriceFile.load(typo, name -> null)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("unknown key");
