@@ -44,7 +44,7 @@ public final class LlmSpend {
         config.prices().filter(p -> !p.unusable().isEmpty()).ifPresent(p -> LOG.info("llm: " + unusable(p)));
         this.ledger = new UsageLedger(config, prices, clock);
         this.push = config.push().enabled()
-                ? Optional.of(new PushHandler(ledger, config.push().token(), server.loopbackOnly(), clock)) : Optional.empty();
+                ? Optional.of(new PushHandler(ledger, new IngestAuth(config.push().token(), server.loopbackOnly()), clock)) : Optional.empty();
         if (push.isPresent() && config.push().token().isEmpty() && !server.loopbackOnly()) {
             LOG.warning("llm: the push endpoint refuses every request until llm.push.token_file is set, since Vigil listens on "
                     + server.host() + " (beyond loopback)");

@@ -1,6 +1,6 @@
 package dev.vigil.llm.push;
 
-import dev.vigil.config.Secret;
+import dev.vigil.llm.IngestAuth;
 import dev.vigil.llm.UsageEvent;
 import dev.vigil.llm.UsageLedger;
 import dev.vigil.trace.TraceParent;
@@ -9,8 +9,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -23,17 +21,15 @@ import java.util.Optional;
  */
 public final class PushHandler {
     static final String PATH = "/api/v1/llm/usage";
-    static final long MAX_BODY_BYTES = 1024 * 1024;
+    private static final long MAX_BODY_BYTES = IngestAuth.MAX_BODY_BYTES;
 
     private final UsageLedger ledger;
-    private final Optional<byte[]> tokenDigest;
-    private final boolean loopbackOnly;
+    private final IngestAuth auth;
     private final Clock clock;
 
-    public PushHandler(UsageLedger ledger, Optional<Secret> token, boolean loopbackOnly, Clock clock) {
+    public PushHandler(UsageLedger ledger, IngestAuth auth, Clock clock) {
         this.ledger = ledger;
-        this.tokenDigest = token.map(t -> digest(t.value()));
-        this.loopbackOnly = loopbackOnly;
+        this.auth = auth;
         this.clock = clock;
     }
 
@@ -48,13 +44,12 @@ public final class PushHandler {
     }
 
     private void admit(RoutingContext ctx) {
-        if (tokenDigest.isEmpty() && !loopbackOnly) {
-            answer(ctx, 403, "pushing usage needs a bearer token when Vigil listens beyond loopback: set llm.push.token_file");
-            return;
-        }
-        if (tokenDigest.isPresent() && !authorized(ctx.request().getHeader("Authorization"))) {
-            ctx.response().putHeader("WWW-Authenticate", "Bearer");
-            answer(ctx, 401, "missing or wrong bearer token (Authorization: Bearer <the token in llm.push.token_file>)");
+        Optional<IngestAuth.Refusal> refusal = auth.check(ctx.request().getHeader("Authorization"));
+        if (refusal.isPresent()) {
+            if (refusal.get().status() == 401) {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            }
+            answer(ctx, refusal.get().status(), refusal.get().message());
             return;
         }
         Optional<Boolean> ndjson = mediaType(ctx.request().getHeader("Content-Type"));
@@ -93,14 +88,6 @@ public final class PushHandler {
         }
     }
 
-    private boolean authorized(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        // Digests of equal length, compared in constant time: neither the token nor its length leaks by timing.
-        return MessageDigest.isEqual(digest(header.substring(7).trim()), tokenDigest.orElseThrow());
-    }
-
     /** True for NDJSON, false for JSON, empty for anything else (or a charset other than UTF-8). */
     static Optional<Boolean> mediaType(String header) {
         if (header == null) {
@@ -126,13 +113,5 @@ public final class PushHandler {
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("error", message).encode());
-    }
-
-    private static byte[] digest(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
     }
 }
