@@ -3,6 +3,8 @@ package dev.vigil.jdbc;
 import dev.vigil.config.Redaction;
 import dev.vigil.poll.PollErrorReason;
 import dev.vigil.poll.PollException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -84,6 +86,19 @@ public final class ServerSession {
         lastFailure = failure.getMessage();
         backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
         retryAtNanos = System.nanoTime() + backoff.toNanos();
+    }
+
+    /**
+     * Closes the session on a worker thread (closing a JDBC connection may block), once the poll holding
+     * {@code pollLock} has finished.
+     */
+    public Future<Void> close(Vertx vertx, Object pollLock) {
+        return vertx.executeBlocking(() -> {
+            synchronized (pollLock) {
+                close();
+            }
+            return null;
+        }, false);
     }
 
     public void close() {

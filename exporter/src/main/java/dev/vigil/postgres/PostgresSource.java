@@ -103,12 +103,7 @@ public final class PostgresSource implements Source {
 
     @Override
     public Future<Void> close() {
-        return vertx.executeBlocking(() -> {
-            synchronized (this) {
-                session.close();
-            }
-            return null;
-        }, false);
+        return session.close(vertx, this);
     }
 
     /** The databases this poll read: one {@code numbackends} point each (the shared-objects row is not one). */

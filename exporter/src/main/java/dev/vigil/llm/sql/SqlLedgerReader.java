@@ -110,11 +110,6 @@ public final class SqlLedgerReader implements UsageReader {
 
     @Override
     public Future<Void> close() {
-        return vertx.executeBlocking(() -> {
-            synchronized (this) {
-                session.close();
-            }
-            return null;
-        });
+        return session.close(vertx, this);
     }
 }
