@@ -31,17 +31,23 @@ public final class IngestGate {
         this.loopbackOnly = loopbackOnly;
     }
 
-    /** Empty when the caller may send; a 401 also needs the {@code WWW-Authenticate: Bearer} challenge. */
+    /** Empty when the caller may send; a 401 also gets the {@code WWW-Authenticate: Bearer} challenge. */
     public Optional<Refusal> refusal(HttpServerRequest request) {
-        if (tokenDigest.isEmpty() && !loopbackOnly) {
-            return Optional.of(new Refusal(403,
+        Optional<Refusal> refusal = check(request.getHeader("Authorization"));
+        if (refusal.isPresent() && refusal.get().status() == 401) {
+            request.response().putHeader("WWW-Authenticate", "Bearer");
+        }
+        return refusal;
+    }
+
+    /** The rule alone, on the {@code Authorization} header's value (null when absent). */
+    Optional<Refusal> check(String authorizationHeader) {
+        if (tokenDigest.isEmpty()) {
+            return loopbackOnly ? Optional.empty() : Optional.of(new Refusal(403,
                     "sending usage needs a bearer token when Vigil listens beyond loopback: set llm.push.token_file"));
         }
-        if (tokenDigest.isPresent() && !authorized(request.getHeader("Authorization"))) {
-            request.response().putHeader("WWW-Authenticate", "Bearer");
-            return Optional.of(new Refusal(401, "missing or wrong bearer token (Authorization: Bearer <the token in llm.push.token_file>)"));
-        }
-        return Optional.empty();
+        return authorized(authorizationHeader) ? Optional.empty()
+                : Optional.of(new Refusal(401, "missing or wrong bearer token (Authorization: Bearer <the token in llm.push.token_file>)"));
     }
 
     /** Reads the body up to the limit; beyond it the route fails with 413 (see {@link #tooLarge}). */

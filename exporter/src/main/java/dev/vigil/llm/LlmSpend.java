@@ -4,9 +4,16 @@ import dev.vigil.config.LlmApiConfig;
 import dev.vigil.config.LlmConfig;
 import dev.vigil.config.LlmRedisConfig;
 import dev.vigil.config.LlmSqlConfig;
+import dev.vigil.config.PriceFile;
 import dev.vigil.config.ServerConfig;
+import dev.vigil.llm.api.AnthropicUsageReader;
+import dev.vigil.llm.api.OpenAiUsageReader;
 import dev.vigil.llm.otlp.OtlpHandler;
 import dev.vigil.llm.otlp.OtlpIngest;
+import dev.vigil.llm.price.PriceTable;
+import dev.vigil.llm.push.PushHandler;
+import dev.vigil.llm.redis.RedisUsageReader;
+import dev.vigil.llm.sql.SqlLedgerReader;
 import dev.vigil.poll.Source;
 import dev.vigil.redis.RedisEndpoint;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -17,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.logging.Logger;
 
 /**
@@ -36,6 +45,7 @@ public final class LlmSpend {
         PriceTable prices = PriceTable.load(config.prices());
         LOG.info("llm: " + prices.size() + " model prices (built-in table of " + prices.asOf()
                 + config.prices().map(p -> ", with " + p.origin()).orElse("") + ")");
+        config.prices().filter(p -> !p.unusable().isEmpty()).ifPresent(p -> LOG.info("llm: " + unusable(p)));
         this.ledger = new UsageLedger(config, prices, clock);
         IngestGate gate = new IngestGate(config.push().token(), server.loopbackOnly());
         this.push = config.push().enabled() ? Optional.of(new PushHandler(ledger, gate, clock)) : Optional.empty();
@@ -59,6 +69,19 @@ public final class LlmSpend {
             };
             sources.add(new LedgerFeed(a.name(), "llm-" + a.provider().key(), a.interval(), a.timeout(), reader, ledger));
         }
+    }
+
+    /** One line: how many price entries were left out and why, with a few names each, so none is skipped silently. */
+    static String unusable(PriceFile file) {
+        StringJoiner reasons = new StringJoiner("; ");
+        int total = 0;
+        for (Map.Entry<String, List<String>> e : new TreeMap<>(file.unusable()).entrySet()) {
+            List<String> names = e.getValue();
+            total += names.size();
+            reasons.add(names.size() + " " + e.getKey() + " (" + String.join(", ", names.subList(0, Math.min(3, names.size())))
+                    + (names.size() > 3 ? ", ..." : "") + ")");
+        }
+        return total + " entries of " + file.origin() + " cannot price calls and are left out: " + reasons;
     }
 
     /** The ledger's families, and the OTLP endpoints' own counters when they are on. */

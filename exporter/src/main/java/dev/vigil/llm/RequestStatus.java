@@ -12,7 +12,7 @@ public enum RequestStatus {
     }
 
     /** The push API's values, plus the words ledgers use (LiteLLM writes success and failure). */
-    static Optional<RequestStatus> parse(String text) {
+    public static Optional<RequestStatus> parse(String text) {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "ok", "success", "succeeded" -> Optional.of(OK);
             case "error", "failure", "failed" -> Optional.of(ERROR);

@@ -1,8 +1,10 @@
 package dev.vigil.llm;
 
-import dev.vigil.trace.TraceParent;
 import dev.vigil.config.LlmConfig;
+import dev.vigil.llm.price.PriceTable;
 import dev.vigil.poll.Histogram;
+import dev.vigil.trace.TraceParent;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -24,7 +26,7 @@ import java.util.logging.Logger;
 public final class UsageLedger {
     private static final Logger LOG = Logger.getLogger(UsageLedger.class.getName());
     /** Longer provider, model or attribution values are cut, so one label cannot bloat every scrape. */
-    static final int MAX_VALUE_LENGTH = 200;
+    public static final int MAX_VALUE_LENGTH = 200;
     /** Distinct unpriced models named in the log; after that one line says the rest are not named. */
     private static final int MAX_UNPRICED_LOGGED = 100;
     private static final double[] DURATION_BUCKETS = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300};
@@ -32,26 +34,26 @@ public final class UsageLedger {
     private final PriceTable prices;
     private final List<String> attribution;
     private final int maxSeries;
-    final LlmConfig.Budgets budgets;
-    final CalendarSpend spend;
-    final LabelCap providers;
-    final LabelCap models;
-    final Map<String, LabelCap> attributionCaps = new LinkedHashMap<>();
-    long seriesOverflow;
+    private final LlmConfig.Budgets budgets;
+    private final CalendarSpend spend;
+    private final LabelCap providers;
+    private final LabelCap models;
+    private final Map<String, LabelCap> attributionCaps = new LinkedHashMap<>();
+    private long seriesOverflow;
     /** provider, model, attribution values... */
-    final Map<List<String>, Usage> usage = new HashMap<>();
+    private final Map<List<String>, Usage> usage = new HashMap<>();
     /** provider, model, status. */
-    final Map<List<String>, long[]> requests = new HashMap<>();
+    private final Map<List<String>, long[]> requests = new HashMap<>();
     /** provider, model. */
-    final Map<List<String>, Histogram> durations = new HashMap<>();
+    private final Map<List<String>, Histogram> durations = new HashMap<>();
     /** provider, model. */
-    final Map<List<String>, long[]> unpriced = new HashMap<>();
+    private final Map<List<String>, long[]> unpriced = new HashMap<>();
     private final Set<String> unpricedLogged = new HashSet<>();
     /** Batches recorded so far: with the calendar day, tells the scrape whether the families changed. */
     private long batches;
 
     /** Cumulative tokens and dollars of one label set; {@code priced} once any of its usage had a price. */
-    static final class Usage {
+    private static final class Usage {
         long input;
         long output;
         long cachedInput;
@@ -63,6 +65,12 @@ public final class UsageLedger {
         Tokens traceTokens;
         BigDecimal traceCost;
         long traceMillis;
+
+        LedgerView.Series view(List<String> key) {
+            Optional<LedgerView.LastTrace> last = trace == null ? Optional.empty()
+                    : Optional.of(new LedgerView.LastTrace(trace, traceTokens, Optional.ofNullable(traceCost), traceMillis));
+            return new LedgerView.Series(key, input, output, cachedInput, cacheWrite, priced ? Optional.of(costUsd) : Optional.empty(), last);
+        }
 
         void add(Tokens t, Optional<BigDecimal> cost) {
             input = saturated(input, t.input());
@@ -105,7 +113,7 @@ public final class UsageLedger {
     }
 
     private void recordOne(UsageEvent e, Optional<TraceParent> trace) {
-        Optional<BigDecimal> cost = e.costUsd().isPresent() ? e.costUsd() : prices.cost(e.model(), e.tokens());
+        Optional<BigDecimal> cost = e.costUsd().isPresent() ? e.costUsd() : prices.cost(e);
         String provider = providers.admit(clean(e.provider()).toLowerCase(Locale.ROOT));
         String model = models.admit(clean(e.model()));
         List<String> byModel = List.of(provider, model);
@@ -174,9 +182,29 @@ public final class UsageLedger {
     public record Version(long batches, java.time.Instant dayEnd) {
     }
 
-    /** The families as they stand now, immutable, for the scrape. */
-    public synchronized List<io.prometheus.metrics.model.snapshots.MetricSnapshot> snapshot() {
-        return LedgerFamilies.of(this);
+    /** The families as they stand now, for the scrape: copied under the lock, rendered outside it. */
+    public List<MetricSnapshot> snapshot() {
+        return LedgerFamilies.of(view());
+    }
+
+    synchronized LedgerView view() {
+        List<LedgerView.Series> series = new ArrayList<>(usage.size());
+        usage.forEach((key, u) -> series.add(u.view(key)));
+        Map<List<String>, Histogram.Snapshot> histograms = new HashMap<>();
+        durations.forEach((key, h) -> histograms.put(key, h.snapshot()));
+        Map<String, Long> overflow = new LinkedHashMap<>();
+        overflow.put(providers.label(), providers.overflow());
+        overflow.put(models.label(), models.overflow());
+        attributionCaps.values().forEach(c -> overflow.put(c.label(), c.overflow()));
+        overflow.put("series", seriesOverflow);
+        LedgerView.Spend now = new LedgerView.Spend(spend.today(), spend.thisMonth(), spend.dayEnd(), spend.monthEnd());
+        return new LedgerView(attribution, series, counts(requests), histograms, counts(unpriced), budgets, now, overflow);
+    }
+
+    private static Map<List<String>, Long> counts(Map<List<String>, long[]> counters) {
+        Map<List<String>, Long> copy = new HashMap<>();
+        counters.forEach((key, n) -> copy.put(key, n[0]));
+        return copy;
     }
 
     private static String clean(String value) {

@@ -8,7 +8,7 @@ import java.util.List;
  * were added or revised. It remembers what it has read only once the read succeeds, so a failed poll is
  * simply read again, and nothing is counted twice.
  */
-interface UsageReader {
+public interface UsageReader {
     Future<Reading> read();
 
     Future<Void> close();

@@ -2,6 +2,7 @@ package dev.vigil.postgres;
 
 import dev.vigil.config.CustomQueryConfig;
 import dev.vigil.config.Redaction;
+import dev.vigil.jdbc.JdbcErrors;
 import dev.vigil.poll.FamilyBuilder;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.sql.Connection;
@@ -68,7 +69,7 @@ final class CustomQueries implements ViewRead {
             }
             q.up = true;
         } catch (SQLException e) {
-            if (PostgresErrors.sessionLost(e)) {
+            if (JdbcErrors.sessionLost(e)) {
                 q.ranOnce = false; // run it again as soon as the session is back
                 throw e;
             }

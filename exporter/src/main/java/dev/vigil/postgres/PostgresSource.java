@@ -1,6 +1,9 @@
 package dev.vigil.postgres;
 
 import dev.vigil.config.PostgresConfig;
+import dev.vigil.jdbc.JdbcErrors;
+import dev.vigil.jdbc.JdbcTarget;
+import dev.vigil.jdbc.ServerSession;
 import dev.vigil.poll.FamilyBuilder;
 import dev.vigil.poll.PollException;
 import dev.vigil.poll.PollResult;
@@ -23,16 +26,23 @@ import io.opentelemetry.context.Context;
  * their own failures ({@link CustomQueries}).
  */
 public final class PostgresSource implements Source {
+    /** Vigil's sessions by their application_name in pg_stat_activity. */
+    static final String APPLICATION_NAME = "vigil";
+
     private final PostgresConfig config;
     private final Vertx vertx;
     private final ServerSession session;
+    /** Read on each new session, before any view. */
+    private ServerVersion version;
     private final List<ViewRead> reads = new ArrayList<>();
     private final SqlSpans spans;
 
     public PostgresSource(PostgresConfig config, Vertx vertx, Tracing tracing) {
         this.config = config;
         this.vertx = vertx;
-        this.session = new ServerSession(config);
+        JdbcTarget target = new JdbcTarget("postgres " + config.server(), config.url(), config.user(), config.password(), APPLICATION_NAME,
+                config.connectTimeout(), config.statementTimeout(), config.lockTimeout());
+        this.session = new ServerSession(target, c -> version = ServerVersion.read(c, config.server()));
         this.spans = sqlSpans(config, tracing);
         String server = config.server();
         reads.add(new StatDatabase(server, config.maxDatabases()));
@@ -93,12 +103,7 @@ public final class PostgresSource implements Source {
 
     @Override
     public Future<Void> close() {
-        return vertx.executeBlocking(() -> {
-            synchronized (this) {
-                session.close();
-            }
-            return null;
-        }, false);
+        return session.close(vertx, this);
     }
 
     /** The databases this poll read: one {@code numbackends} point each (the shared-objects row is not one). */
@@ -112,7 +117,6 @@ public final class PostgresSource implements Source {
         spans.under(poll);
         try {
             Connection connection = session.connection();
-            ServerVersion version = session.version();
             List<MetricSnapshot> families = new ArrayList<>();
             for (ViewRead read : reads) {
                 families.addAll(read.collection() == null
@@ -123,7 +127,7 @@ public final class PostgresSource implements Source {
             session.pollSucceeded();
             return new PollResult(families, "PostgreSQL " + version.text(), databasesRead(families));
         } catch (SQLException | RuntimeException e) {
-            PollException failure = PostgresErrors.classify(config.server(), e);
+            PollException failure = JdbcErrors.classify("postgres " + config.server(), e);
             session.pollFailed(failure);
             throw failure;
         }

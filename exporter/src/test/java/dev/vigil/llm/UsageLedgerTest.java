@@ -1,9 +1,8 @@
 package dev.vigil.llm;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.vigil.config.LlmConfig;
 import dev.vigil.config.LlmOtlpConfig;
+import dev.vigil.llm.price.PriceTable;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.math.BigDecimal;
@@ -16,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class UsageLedgerTest {
     /** A clock the test moves by hand. */

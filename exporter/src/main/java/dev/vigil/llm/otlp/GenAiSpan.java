@@ -3,6 +3,7 @@ package dev.vigil.llm.otlp;
 import dev.vigil.llm.RequestStatus;
 import dev.vigil.llm.Tokens;
 import dev.vigil.llm.UsageEvent;
+import dev.vigil.llm.price.ProviderNames;
 import dev.vigil.trace.TraceParent;
 import java.time.Instant;
 import java.util.HashMap;
@@ -17,10 +18,11 @@ import java.util.OptionalLong;
  * (https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/) and the older names instrumentations
  * still send. A span is a call when it carries token usage, whatever its name.
  *
+ * @param event the call; {@link UsageEvent#batch()} when it went through a provider's batch API
+ *              ({@code vigil.llm.batch=true}), priced at the batch prices
  * @param trace the span itself, as the exemplar of the counters the call moved
- * @param batch the call went through a provider's batch API ({@code vigil.llm.batch=true}); not yet priced apart
  */
-record GenAiSpan(UsageEvent event, TraceParent trace, boolean batch) {
+record GenAiSpan(UsageEvent event, TraceParent trace) {
     static final List<String> INPUT = List.of("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens");
     static final List<String> OUTPUT = List.of("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens");
     /** The convention's name, then OpenLLMetry's older one. */
@@ -39,9 +41,8 @@ record GenAiSpan(UsageEvent event, TraceParent trace, boolean batch) {
             return Optional.empty();
         }
         UsageEvent event = new UsageEvent(provider(a), model(a), tokens(a), 1, status(span), duration(span), Optional.empty(),
-                labels(a, span.resource(), labelAttributes), Optional.of(receivedAt));
-        boolean batch = Boolean.TRUE.equals(a.values().get(BATCH));
-        return Optional.of(new GenAiSpan(event, new TraceParent(span.traceId(), span.spanId(), true), batch));
+                labels(a, span.resource(), labelAttributes), Optional.of(receivedAt), Boolean.TRUE.equals(a.values().get(BATCH)));
+        return Optional.of(new GenAiSpan(event, new TraceParent(span.traceId(), span.spanId(), true)));
     }
 
     static Tokens tokens(Attributes a) {
@@ -69,18 +70,9 @@ record GenAiSpan(UsageEvent event, TraceParent trace, boolean batch) {
     }
 
     /** gen_ai.provider.name, else the older gen_ai.system, in the names Vigil's other sources use. */
+    /** The conventions' provider names folded into Vigil's, as price files and pushes are ({@link ProviderNames}). */
     static String provider(Attributes a) {
-        String name = a.string("gen_ai.provider.name").or(() -> a.string("gen_ai.system")).orElse("").toLowerCase(Locale.ROOT);
-        return switch (name) {
-            case "az.ai.openai", "azure.ai.openai", "az.ai.inference", "azure.ai.inference" -> "azure";
-            case "aws.bedrock" -> "bedrock";
-            case "gcp.gemini", "gemini", "gcp.gen_ai", "google.ai.studio" -> "google";
-            case "gcp.vertex_ai", "vertex_ai" -> "vertex_ai";
-            case "mistral_ai" -> "mistral";
-            case "x_ai" -> "xai";
-            case "ibm.watsonx.ai", "ibm.watson.ai" -> "watsonx";
-            default -> name;
-        };
+        return ProviderNames.canonical(a.string("gen_ai.provider.name").or(() -> a.string("gen_ai.system")).orElse(""));
     }
 
     /** Error when the span says so or names an error type; rate limited when that error is HTTP 429. */

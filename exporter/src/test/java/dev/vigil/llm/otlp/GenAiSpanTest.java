@@ -32,7 +32,7 @@ class GenAiSpanTest {
         assertThat(call.event().durationMillis()).hasValue(850);
         assertThat(call.event().labels()).isEqualTo(Map.of("tenant", "acme", "region", "eu-west-1"));
         assertThat(call.trace().traceId()).isEqualTo(TRACE);
-        assertThat(call.batch()).isFalse();
+        assertThat(call.event().batch()).isFalse();
     }
 
     @Test
@@ -41,7 +41,7 @@ class GenAiSpanTest {
                 "gen_ai.usage.prompt_tokens", 100L, "gen_ai.usage.completion_tokens", 50L, "gen_ai.usage.cache_read_input_tokens", 1000L,
                 "gen_ai.usage.cache_creation_input_tokens", 30L, "vigil.llm.batch", true)), Map.of(), NOW).orElseThrow();
         assertThat(call.event().tokens()).isEqualTo(new Tokens(1130, 50, 1000, 30));
-        assertThat(call.batch()).isTrue();
+        assertThat(call.event().batch()).isTrue();
     }
 
     @Test
