@@ -12,7 +12,7 @@ import java.util.Map;
  * The first point of a cumulative series counts in full when the series began after Vigil started, or when Vigil
  * already follows that sender's export stream (same resource and start time: the series is new in it). Otherwise
  * Vigil may have counted part of it before a restart of its own, so the point is only the baseline: usage can be
- * missed then, never counted twice. Guarded by the ingest's lock.
+ * missed then, never counted twice. A point no newer than the last one of its series adds nothing. Guarded by the ingest's lock.
  */
 final class TokenUsageSeries {
     /** Tokens and calls since the previous point; {@code regressed} when a cumulative sum went down. */
@@ -61,7 +61,12 @@ final class TokenUsageSeries {
         Stream stream = new Stream(p.resource(), p.startNanos());
         Long firstSeen = streams.putIfAbsent(stream, request);
         boolean followed = firstSeen != null && firstSeen < request;
-        last.put(id, new long[] {tokens, p.count()});
+        if (previous != null && p.timeNanos() != 0 && Long.compareUnsigned(p.timeNanos(), previous[2]) <= 0) {
+            // A point no newer than the last one taken is an exporter's retry (it timed out before Vigil answered):
+            // as a baseline it would lower the series, and the next point would count that growth again.
+            return Increase.NONE;
+        }
+        last.put(id, new long[] {tokens, p.count(), p.timeNanos()});
         if (previous == null) {
             boolean full = Long.compareUnsigned(p.startNanos(), vigilStartNanos) >= 0 || followed;
             return full ? new Increase(tokens, p.count(), false) : Increase.NONE;

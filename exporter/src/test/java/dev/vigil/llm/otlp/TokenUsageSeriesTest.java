@@ -12,6 +12,7 @@ class TokenUsageSeriesTest {
     private static final Attributes OUTPUT = new Attributes(Map.of("gen_ai.token.type", "output", "gen_ai.request.model", "gpt-4o-mini"));
 
     private final TokenUsageSeries series = new TokenUsageSeries(VIGIL_START, 100);
+    private long exports;
 
     @Test
     void deltaPointsAreTheirOwnIncrease() {
@@ -36,6 +37,16 @@ class TokenUsageSeriesTest {
     }
 
     @Test
+    void aRetriedOlderPointIsNotANewBaseline() {
+        // An exporter that timed out waiting for the answer sends the same point again after a newer one went through.
+        TokenPoint first = point(TokenPoint.CUMULATIVE, INPUT, 2_000, 2, 1_000);
+        series.increase(first, 1_000, 1);
+        series.increase(point(TokenPoint.CUMULATIVE, INPUT, 2_000, 5, 1_600), 1_600, 2);
+        assertThat(series.increase(first, 1_000, 3)).isEqualTo(increase(0, 0));
+        assertThat(series.increase(point(TokenPoint.CUMULATIVE, INPUT, 2_000, 6, 1_700), 1_700, 4)).isEqualTo(increase(100, 1));
+    }
+
+    @Test
     void aSeriesOlderThanVigilIsABaselineUnlessVigilFollowsItsStream() {
         // Started before Vigil: a previous Vigil may have counted it.
         assertThat(series.increase(point(TokenPoint.CUMULATIVE, INPUT, 500, 9, 7_000), 7_000, 1)).isEqualTo(increase(0, 0));
@@ -56,8 +67,10 @@ class TokenUsageSeriesTest {
         assertThat(small.increase(point(TokenPoint.CUMULATIVE, INPUT, 2_000, 2, 150), 150, 2)).isEqualTo(increase(150, 2));
     }
 
-    private static TokenPoint point(int temporality, Attributes attributes, long start, long count, long sum) {
-        return new TokenPoint(POD_1, attributes, temporality, start, start + 60_000, count, sum);
+    /** Each point made is one export interval later than the one before, as a sender's are. */
+    private TokenPoint point(int temporality, Attributes attributes, long start, long count, long sum) {
+        exports++;
+        return new TokenPoint(POD_1, attributes, temporality, start, start + 60_000 * exports, count, sum);
     }
 
     private static TokenUsageSeries.Increase increase(long tokens, long calls) {
