@@ -64,6 +64,9 @@ final class JsonBodies {
     private static void histogram(JsonObject h, Attributes resource, List<TokenPoint> out) throws MalformedOtlp {
         int temporality = (int) int64(h, "aggregationTemporality");
         for (JsonObject p : objects(h, "dataPoints")) {
+            if ((int64(p, "flags") & TokenPoint.NO_RECORDED_VALUE) != 0) {
+                continue;
+            }
             out.add(new TokenPoint(resource, attributes(p, "attributes"), temporality, int64(p, "startTimeUnixNano"),
                     int64(p, "timeUnixNano"), int64(p, "count"), number(p, "sum")));
         }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * OTLP's protobuf messages, read for the fields Vigil uses and written for its answers. Field numbers are
@@ -138,17 +139,21 @@ final class ProtobufBodies {
             }
         }
         for (ProtoReader p : points) {
-            out.add(point(p, exponential ? 1 : 9, temporality, resource));
+            point(p, exponential ? 1 : 9, temporality, resource).ifPresent(out::add);
         }
     }
 
-    /** HistogramDataPoint has its attributes in field 9, ExponentialHistogramDataPoint in field 1; the rest agree. */
-    private static TokenPoint point(ProtoReader r, int attributesField, int temporality, Attributes resource) throws MalformedOtlp {
+    /**
+     * HistogramDataPoint has its attributes in field 9, ExponentialHistogramDataPoint in field 1; the rest agree.
+     * Empty for a point flagged as having no recorded value (see {@link TokenPoint#NO_RECORDED_VALUE}).
+     */
+    private static Optional<TokenPoint> point(ProtoReader r, int attributesField, int temporality, Attributes resource) throws MalformedOtlp {
         Map<String, Object> attributes = new HashMap<>();
         long start = 0;
         long time = 0;
         long count = 0;
         double sum = 0;
+        long flags = 0;
         while (r.next()) {
             int f = r.field();
             if (f == attributesField) {
@@ -161,11 +166,14 @@ final class ProtobufBodies {
                 count = r.fixed64();
             } else if (f == 5) {
                 sum = r.doubleValue();
+            } else if (f == 10) {
+                flags = r.int64();
             } else {
                 r.skip();
             }
         }
-        return new TokenPoint(resource, new Attributes(attributes), temporality, start, time, count, sum);
+        return (flags & TokenPoint.NO_RECORDED_VALUE) != 0 ? Optional.empty()
+                : Optional.of(new TokenPoint(resource, new Attributes(attributes), temporality, start, time, count, sum));
     }
 
     private static Attributes resource(ProtoReader r) throws MalformedOtlp {

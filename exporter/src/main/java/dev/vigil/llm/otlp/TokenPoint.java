@@ -11,4 +11,9 @@ record TokenPoint(Attributes resource, Attributes attributes, int temporality, l
     static final String METRIC = "gen_ai.client.token.usage";
     static final int DELTA = 1;
     static final int CUMULATIVE = 2;
+    /**
+     * DataPointFlags.FLAG_NO_RECORDED_VALUE: the point marks a series that stopped (a staleness marker), with no
+     * count or sum; read as zeros it would look like a cumulative sum that went down.
+     */
+    static final long NO_RECORDED_VALUE = 1;
 }

@@ -11,6 +11,7 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.DataPointFlags;
 import io.opentelemetry.proto.metrics.v1.ExponentialHistogram;
 import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Histogram;
@@ -77,6 +78,21 @@ class OtlpBodiesTest {
         assertThat(points.get(1).temporality()).isEqualTo(TokenPoint.DELTA);
         assertThat(points.get(1).attributes().string("gen_ai.token.type")).hasValue("output");
         assertThat(points.get(1).sum()).isEqualTo(40);
+    }
+
+    @Test
+    void aPointWithNoRecordedValueIsNoPoint() throws Exception {
+        HistogramDataPoint.Builder stale = HistogramDataPoint.newBuilder().setStartTimeUnixNano(5).setTimeUnixNano(70)
+                .setFlags(DataPointFlags.DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK_VALUE)
+                .addAttributes(kv("gen_ai.token.type", AnyValue.newBuilder().setStringValue("input")));
+        Metric metric = Metric.newBuilder().setName("gen_ai.client.token.usage").setHistogram(Histogram.newBuilder()
+                .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE).addDataPoints(stale)).build();
+        byte[] body = ExportMetricsServiceRequest.newBuilder().addResourceMetrics(ResourceMetrics.newBuilder()
+                .addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(metric))).build().toByteArray();
+        assertThat(ProtobufBodies.tokenPoints(body)).isEmpty();
+        String json = "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"name\":\"gen_ai.client.token.usage\",\"histogram\":"
+                + "{\"aggregationTemporality\":2,\"dataPoints\":[{\"startTimeUnixNano\":\"5\",\"timeUnixNano\":\"70\",\"flags\":1}]}}]}]}]}";
+        assertThat(JsonBodies.tokenPoints(Buffer.buffer(json))).isEmpty();
     }
 
     @Test
