@@ -38,7 +38,8 @@ final class ProtoReader {
             return false;
         }
         long t = varint();
-        if (t >>> 3 == 0 || t > Integer.MAX_VALUE) {
+        // Field numbers run from 1 to 2^29 - 1, so a tag fills up to 32 bits: kept in an int, read unsigned.
+        if (t >>> 3 == 0 || t > 0xffff_ffffL) {
             throw new MalformedOtlp("invalid protobuf field tag");
         }
         tag = (int) t;

@@ -96,6 +96,21 @@ class OtlpBodiesTest {
     }
 
     @Test
+    void unknownFieldsUpToTheLargestFieldNumberAreSkipped() throws Exception {
+        Span span = Span.newBuilder().setTraceId(ByteString.fromHex(TRACE)).setSpanId(ByteString.fromHex(SPAN)).build();
+        byte[] valid = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+                .addScopeSpans(ScopeSpans.newBuilder().addSpans(span))).build().toByteArray();
+        // Field 536870911 (2^29 - 1, protobuf's largest), varint 1: the tag takes all 32 bits.
+        byte[] unknown = {(byte) 0xf8, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x01};
+        byte[] body = java.util.Arrays.copyOf(valid, valid.length + unknown.length);
+        System.arraycopy(unknown, 0, body, valid.length, unknown.length);
+        assertThat(ProtobufBodies.spans(body)).extracting(OtlpSpan::spanId).containsExactly(SPAN);
+        // One more is beyond protobuf's field numbers.
+        byte[] beyond = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x10, 0x01};
+        assertThatThrownBy(() -> ProtobufBodies.spans(beyond)).hasMessage("invalid protobuf field tag");
+    }
+
+    @Test
     void malformedBodiesAreRefusedNotMisread() {
         byte[] valid = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder()
                 .addSpans(Span.newBuilder().setTraceId(ByteString.fromHex(TRACE)).setSpanId(ByteString.fromHex(SPAN))))).build().toByteArray();
