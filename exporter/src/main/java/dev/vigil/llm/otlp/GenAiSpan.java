@@ -53,7 +53,7 @@ record GenAiSpan(UsageEvent event, TraceParent trace) {
         try {
             // The conventions count cached tokens inside input_tokens; a sender that reports more cached tokens
             // than input tokens followed Anthropic's API, whose input_tokens leaves them out.
-            return read + write > input ? Tokens.fromAnthropic(input, output, read, write) : new Tokens(input, output, read, write);
+            return Math.addExact(read, write) > input ? Tokens.fromAnthropic(input, output, read, write) : new Tokens(input, output, read, write);
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("token counts too large to add up");
         }

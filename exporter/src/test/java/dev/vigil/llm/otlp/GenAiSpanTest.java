@@ -45,6 +45,14 @@ class GenAiSpanTest {
     }
 
     @Test
+    void cachedCountsThatOverflowWhenAddedAreRefused() {
+        // Read plus write wraps to a negative sum: it must not pass for "within input_tokens".
+        assertThatThrownBy(() -> GenAiSpan.of(span(0, Map.of("gen_ai.usage.input_tokens", 10L, "gen_ai.usage.cache_read.input_tokens",
+                Long.MAX_VALUE, "gen_ai.usage.cache_creation.input_tokens", 1L)), Map.of(), NOW))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("token counts too large to add up");
+    }
+
+    @Test
     void countsAsJavaScriptAndStringsSendThem() {
         GenAiSpan call = GenAiSpan.of(span(0, Map.of("gen_ai.usage.input_tokens", 12.0, "gen_ai.usage.output_tokens", "7")), Map.of(), NOW)
                 .orElseThrow();
