@@ -69,7 +69,6 @@ record GenAiSpan(UsageEvent event, TraceParent trace) {
         return 0;
     }
 
-    /** gen_ai.provider.name, else the older gen_ai.system, in the names Vigil's other sources use. */
     /** The conventions' provider names folded into Vigil's, as price files and pushes are ({@link ProviderNames}). */
     static String provider(Attributes a) {
         return ProviderNames.canonical(a.string("gen_ai.provider.name").or(() -> a.string("gen_ai.system")).orElse(""));
