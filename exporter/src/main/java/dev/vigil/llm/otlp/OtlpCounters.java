@@ -46,7 +46,7 @@ final class OtlpCounters {
                         + " ignored carried none or was left out by llm.otlp.token_metrics", "signal", "outcome");
         FamilyBuilder bad = FamilyBuilder.counter("llm_otlp_rejected",
                 "Spans and token-usage data points rejected in OTLP's partial success: bad_usage (token counts that are not"
-                        + " whole numbers from 0 up), regressed (a cumulative sum went down), no_temporality", "signal", "reason");
+                        + " whole numbers from 0 up, call counts beyond 2^63 - 1), regressed (a cumulative sum went down), no_temporality", "signal", "reason");
         FamilyBuilder whole = FamilyBuilder.counter("llm_otlp_refused_requests",
                 "OTLP export requests refused whole, by HTTP status (400 undecodable, 401/403 token, 413 too large, 415 media type)",
                 "signal", "status");

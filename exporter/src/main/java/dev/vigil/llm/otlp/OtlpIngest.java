@@ -90,6 +90,12 @@ public final class OtlpIngest {
                 rejections.add(OtlpCounters.METRICS, "bad_usage", "sum " + p.sum() + " is not a whole number of tokens");
                 continue;
             }
+            if (p.count() < 0) {
+                // count is a uint64 read into a long: beyond 2^63 - 1 it reads negative.
+                rejections.add(OtlpCounters.METRICS, "bad_usage",
+                        "count " + Long.toUnsignedString(p.count()) + " is more calls than a signed 64-bit counter holds");
+                continue;
+            }
             TokenUsageSeries.Increase inc = series.increase(p, tokens.getAsLong(), request);
             if (inc.regressed()) {
                 rejections.add(OtlpCounters.METRICS, "regressed", "a cumulative sum went down without a new start time");

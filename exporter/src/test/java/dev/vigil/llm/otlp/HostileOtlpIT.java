@@ -132,6 +132,30 @@ class HostileOtlpIT {
         }
     }
 
+    @Test
+    void aCallCountBeyondInt64IsRejectedNotReadAsNegative() {
+        try (RunningExporter vigil = RunningExporter.start(CONFIG)) {
+            // count is a uint64: 2^64 - 1 fits the wire but no count of calls Vigil can add.
+            String points = point("1", 25) + "," + point("18446744073709551615", 40);
+            HttpResponse<String> r = vigil.post("/v1/metrics", json("{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"name\":"
+                    + "\"gen_ai.client.token.usage\",\"histogram\":{\"aggregationTemporality\":1,\"dataPoints\":[" + points + "]}}]}]}]}"),
+                    "Content-Type", "application/json");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("{\"partialSuccess\":{\"rejectedDataPoints\":\"1\",\"errorMessage\":\"1 rejected; the first: "
+                    + "count 18446744073709551615 is more calls than a signed 64-bit counter holds\"}}");
+            Scrape s = vigil.scrape();
+            assertThat(s.require("llm_tokens_total", "provider", "openai", "model", "gpt-4o-mini", "type", "input")).isEqualTo(25);
+            assertThat(s.require("llm_otlp_rejected_total", "signal", "metrics", "reason", "bad_usage")).isEqualTo(1);
+        }
+    }
+
+    private static String point(String count, long sum) {
+        return "{\"timeUnixNano\":\"1764936000000000000\",\"count\":\"" + count + "\",\"sum\":" + sum + ",\"attributes\":["
+                + "{\"key\":\"gen_ai.token.type\",\"value\":{\"stringValue\":\"input\"}},"
+                + "{\"key\":\"gen_ai.provider.name\",\"value\":{\"stringValue\":\"openai\"}},"
+                + "{\"key\":\"gen_ai.request.model\",\"value\":{\"stringValue\":\"gpt-4o-mini\"}}]}";
+    }
+
     private static void assertRefused(RunningExporter vigil, int status, String type, byte[] body, String message, String... headers) {
         String[] all = new String[headers.length + 2];
         all[0] = "Content-Type";
