@@ -12,7 +12,9 @@ import java.util.Map;
  * The first point of a cumulative series counts in full when the series began after Vigil started, or when Vigil
  * already follows that sender's export stream (same resource and start time: the series is new in it). Otherwise
  * Vigil may have counted part of it before a restart of its own, so the point is only the baseline: usage can be
- * missed then, never counted twice. A point no newer than the last one of its series adds nothing. Guarded by the ingest's lock.
+ * missed then, never counted twice. So is a series that Vigil forgot (beyond {@code maxSeries}) and sees again:
+ * without that, a sender with more series than the bound would have each counted in full at every export. A point
+ * no newer than the last one of its series adds nothing. Guarded by the ingest's lock.
  */
 final class TokenUsageSeries {
     /** Tokens and calls since the previous point; {@code regressed} when a cumulative sum went down. */
@@ -30,6 +32,12 @@ final class TokenUsageSeries {
     private final Map<SeriesId, long[]> last;
     /** Export streams seen, with the number of the request that first brought each. */
     private final Map<Stream, Long> streams;
+    /**
+     * The latest start time among the series forgotten (unsigned; meaningful once {@code forgotten}): a series that
+     * started no later may be one of them, already counted, so its first point here is only a baseline.
+     */
+    private long forgottenStartNanos;
+    private boolean forgotten;
 
     TokenUsageSeries(long vigilStartNanos, int maxSeries) {
         this.vigilStartNanos = vigilStartNanos;
@@ -37,7 +45,11 @@ final class TokenUsageSeries {
         this.last = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<SeriesId, long[]> eldest) {
-                return size() > maxSeries;
+                if (size() <= maxSeries) {
+                    return false;
+                }
+                forget(eldest.getKey().startNanos());
+                return true;
             }
         };
         this.streams = new LinkedHashMap<>(16, 0.75f, true) {
@@ -68,12 +80,20 @@ final class TokenUsageSeries {
         }
         last.put(id, new long[] {tokens, p.count(), p.timeNanos()});
         if (previous == null) {
-            boolean full = Long.compareUnsigned(p.startNanos(), vigilStartNanos) >= 0 || followed;
+            boolean mayBeForgotten = forgotten && Long.compareUnsigned(p.startNanos(), forgottenStartNanos) <= 0;
+            boolean full = (Long.compareUnsigned(p.startNanos(), vigilStartNanos) >= 0 || followed) && !mayBeForgotten;
             return full ? new Increase(tokens, p.count(), false) : Increase.NONE;
         }
         if (tokens < previous[0] || p.count() < previous[1]) {
             return new Increase(0, 0, true);
         }
         return new Increase(tokens - previous[0], p.count() - previous[1], false);
+    }
+
+    private void forget(long startNanos) {
+        if (!forgotten || Long.compareUnsigned(startNanos, forgottenStartNanos) > 0) {
+            forgottenStartNanos = startNanos;
+        }
+        forgotten = true;
     }
 }

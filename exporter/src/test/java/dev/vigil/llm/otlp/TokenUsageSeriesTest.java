@@ -59,12 +59,15 @@ class TokenUsageSeriesTest {
     }
 
     @Test
-    void theOldestSeriesAreForgottenBeyondTheBound() {
+    void aForgottenSeriesComesBackAsABaselineNotCountedAgain() {
         TokenUsageSeries small = new TokenUsageSeries(VIGIL_START, 1);
         small.increase(point(TokenPoint.CUMULATIVE, INPUT, 2_000, 1, 100), 100, 1);
         small.increase(point(TokenPoint.CUMULATIVE, OUTPUT, 2_000, 1, 10), 10, 1);
-        // INPUT was forgotten; its stream was forgotten too, and it started after Vigil: counted in full again.
-        assertThat(small.increase(point(TokenPoint.CUMULATIVE, INPUT, 2_000, 2, 150), 150, 2)).isEqualTo(increase(150, 2));
+        // INPUT was forgotten: its next point cannot be told from a new series', and its 100 were counted already.
+        assertThat(small.increase(point(TokenPoint.CUMULATIVE, INPUT, 2_000, 2, 150), 150, 2)).isEqualTo(increase(0, 0));
+        assertThat(small.increase(point(TokenPoint.CUMULATIVE, INPUT, 2_000, 3, 170), 170, 3)).isEqualTo(increase(20, 1));
+        // A series that started after every forgotten one cannot have been forgotten: counted in full.
+        assertThat(small.increase(point(TokenPoint.CUMULATIVE, INPUT, 3_000, 1, 40), 40, 4)).isEqualTo(increase(40, 1));
     }
 
     /** Each point made is one export interval later than the one before, as a sender's are. */
