@@ -67,13 +67,14 @@ final class EventsTail {
     }
 
     /**
-     * Queues the first round trip's reads: XINFO STREAM where it is needed ({@link QueueCursor#needsInfo}),
+     * Queues the first round trip's reads: XINFO STREAM where it is needed ({@link QueueCursor#needsInfo}; the
+     * queues in {@code fullRead} are on this poll's share of the full-read cycle),
      * then one XREAD of every listed queue's stream from its cursor (on a Cluster, one per hash slot, as
      * Redis refuses an XREAD across slots). Queues seen at the first read start at their stream's end
      * (history before Vigil started is not counted); queues that appear later start at the beginning of
      * their stream, since it was created while Vigil watched.
      */
-    Reads request(Batch batch, List<QueueRef> queues, boolean fullRead, boolean cluster) {
+    Reads request(Batch batch, List<QueueRef> queues, Set<QueueRef> fullRead, boolean cluster) {
         for (QueueRef q : queues) {
             QueueCursor c = cursors.get(q);
             if (c == null) {
@@ -81,7 +82,7 @@ final class EventsTail {
                 c = resumed != null ? resumed : new QueueCursor(firstRead, maxTrackedJobs, labelJobNames, maxJobNames);
                 cursors.put(q, c);
             }
-            if (c.needsInfo(fullRead)) {
+            if (c.needsInfo(fullRead.contains(q))) {
                 c.requestInfo(batch, q.key("events"));
             }
         }
@@ -229,9 +230,9 @@ final class EventsTail {
         String traceId = exemplar.isSampled() ? exemplar.getTraceId() : null;
         String spanId = exemplar.isSampled() ? exemplar.getSpanId() : null;
         if (ready > 0) {
-            c.totals.wait.observeMillis(active - ready, traceId, spanId);
+            c.totals.waitTime().observeMillis(active - ready, traceId, spanId);
         }
-        c.totals.processing.observeMillis(finished - active, traceId, spanId);
+        c.totals.processingTime().observeMillis(finished - active, traceId, spanId);
     }
 
     private static Map<String, String> hashFields(Batch.Reply<List<String>> reply) {

@@ -71,17 +71,21 @@ final class QueueMetrics {
                 retried.add(t.retried, null, values);
                 stalled.add(t.stalled, null, values);
                 // A histogram of no observations carries nothing but its 22 series: it appears with the first job.
-                Histogram.Snapshot w = t.wait.snapshot();
-                if (w.count() > 0) {
-                    wait.add(w, values);
-                }
-                Histogram.Snapshot p = t.processing.snapshot();
-                if (p.count() > 0) {
-                    processing.add(p, values);
-                }
+                addIfObserved(wait, t.waitTimeIfAny(), values);
+                addIfObserved(processing, t.processingTimeIfAny(), values);
             });
             lost.add(f.eventsLost, null, l.queue);
         }
         return List.of(completed.build(), failed.build(), retried.build(), stalled.build(), wait.build(), processing.build(), lost.build());
+    }
+
+    private static void addIfObserved(FamilyBuilder family, Histogram h, Labels values) {
+        if (h == null) {
+            return;
+        }
+        Histogram.Snapshot snapshot = h.snapshot();
+        if (snapshot.count() > 0) {
+            family.add(snapshot, values);
+        }
     }
 }
