@@ -47,6 +47,7 @@ final class QueueWatch {
     private long lastPollNanos;
     private boolean everRead;
     private int fullReadNext;
+    private double fullReadOwed;
     private boolean clientListRefusedLogged;
     // Queues whose events were read by a poll that failed before reading their state: read at the next poll.
     private final Set<QueueRef> unsettled = new HashSet<>();
@@ -92,14 +93,15 @@ final class QueueWatch {
 
     /**
      * The queues due for their full read at this poll: all at the first, then a share in proportion to the time
-     * since the last poll, taken in list order from where the last share ended. Every queue is read again within
-     * {@code full_read_interval} plus one poll, however long the polls take.
+     * since the last poll (fractions carried to the next poll), taken in list order from where the last share
+     * ended. Every queue is read again within {@code full_read_interval} plus one poll, however long polls take.
      */
     private Set<QueueRef> fullReadShare(List<QueueRef> queues) {
         long now = System.nanoTime();
         int n = queues.size();
-        int take = !everRead ? n
-                : (int) Math.min(n, Math.ceil((double) n * (now - lastPollNanos) / config.fullReadInterval().toNanos()));
+        double owed = !everRead ? n : fullReadOwed + (double) n * (now - lastPollNanos) / config.fullReadInterval().toNanos();
+        int take = (int) Math.min(n, Math.floor(owed));
+        fullReadOwed = take == n ? 0 : owed - take;
         everRead = true;
         lastPollNanos = now;
         Set<QueueRef> due = new HashSet<>();

@@ -2,6 +2,7 @@ package dev.vigil.poll;
 
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Exemplar;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
@@ -74,6 +75,23 @@ public final class FamilyBuilder {
             case COUNTER -> new CounterDataPointSnapshot(value, labels, exemplar, 0);
             case HISTOGRAM -> throw new IllegalStateException(name + " is a histogram: add a Histogram.Snapshot");
         });
+        return this;
+    }
+
+    /**
+     * Adds a sample built earlier, e.g. kept from the last poll because its value did not change: snapshots are
+     * immutable, so thousands of unchanged series cost no new objects.
+     */
+    public FamilyBuilder add(DataPointSnapshot point) {
+        boolean fits = switch (type) {
+            case GAUGE -> point instanceof GaugeDataPointSnapshot;
+            case COUNTER -> point instanceof CounterDataPointSnapshot;
+            case HISTOGRAM -> point instanceof HistogramDataPointSnapshot;
+        };
+        if (!fits) {
+            throw new IllegalArgumentException(name + " is a " + type + ", not a " + point.getClass().getSimpleName());
+        }
+        points.add(point);
         return this;
     }
 
