@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -44,6 +45,7 @@ final class QueueWatch {
     private final QueueStateReader reader;
     private final EventsTail events;
     private final QueueLabels labels = new QueueLabels();
+    private long polls;
     private long lastPollNanos;
     private boolean everRead;
     private int fullReadNext;
@@ -58,7 +60,8 @@ final class QueueWatch {
         this.events = events;
     }
 
-    CompletionStage<PollResult> poll(Pipeline p, List<QueueRef> queues, Context pollContext) {
+    synchronized CompletionStage<PollResult> poll(Pipeline p, List<QueueRef> queues, Context pollContext) {
+        long poll = ++polls;
         Set<QueueRef> due = fullReadShare(queues);
         boolean keepMissing = !config.discovers();
         Batch first = new Batch();
@@ -73,22 +76,42 @@ final class QueueWatch {
         }
         CompletableFuture<Void> firstTrip = p.send(first).thenCombine(Pipeline.settled(clients), (a, b) -> null);
         return firstTrip.thenCompose(v -> {
-            Batch second = new Batch();
-            if (tail != null) {
-                toRead.addAll(events.apply(tail, second));
+            synchronized (this) {
+                stillCurrent(poll);
+                Batch second = new Batch();
+                if (tail != null) {
+                    toRead.addAll(events.apply(tail, second));
+                }
+                // Read after the XREAD: whatever it did not see yet, these reads do not miss, and it shows as an event next time.
+                unsettled.addAll(toRead);
+                return p.send(second);
             }
-            // Read after the XREAD: whatever it did not see yet, these reads do not miss, and it shows as an event next time.
-            unsettled.addAll(toRead);
-            return p.send(second);
         }).thenCompose(v -> {
-            if (events != null) {
-                events.finish(Span.fromContext(pollContext).getSpanContext());
+            synchronized (this) {
+                stillCurrent(poll);
+                if (events != null) {
+                    events.finish(Span.fromContext(pollContext).getSpanContext());
+                }
+                return readStates(p, List.copyOf(toRead), 0, keepMissing, due, poll);
             }
-            return readStates(p, List.copyOf(toRead), 0, keepMissing, due);
         }).thenApply(v -> {
-            unsettled.clear();
-            return result(queues, redisTimeMillis(time), workerCount(clients));
+            synchronized (this) {
+                stillCurrent(poll);
+                unsettled.clear();
+                return result(queues, redisTimeMillis(time), workerCount(clients));
+            }
         });
+    }
+
+    /**
+     * A poll the engine gave up on (it ran past twice its timeout, as a first poll of 10,000 queues on a busy
+     * machine can) stops at its next step instead of running on beside the next poll: the two would share
+     * the cursors and replies in flight, and hold twice the memory. What it read so far is kept.
+     */
+    private void stillCurrent(long poll) {
+        if (poll != polls) {
+            throw new CancellationException("prefix " + config.prefix() + ": poll superseded by a newer one");
+        }
     }
 
     /**
@@ -113,19 +136,25 @@ final class QueueWatch {
     }
 
     /** Reads the state of {@code queues} from index {@code from} on, one chunk after another. */
-    private CompletionStage<Void> readStates(Pipeline p, List<QueueRef> queues, int from, boolean keepMissing, Set<QueueRef> due) {
+    private CompletionStage<Void> readStates(Pipeline p, List<QueueRef> queues, int from, boolean keepMissing, Set<QueueRef> due, long poll) {
         if (from >= queues.size()) {
             return CompletableFuture.completedFuture(null);
         }
         Batch counts = new Batch();
         List<KnownQueue> reads = reader.request(counts, queues.subList(from, Math.min(queues.size(), from + READ_CHUNK)));
         return p.send(counts).thenCompose(v -> {
-            Batch jobTimes = new Batch();
-            reader.apply(reads, keepMissing, due, jobTimes);
-            return p.send(jobTimes);
+            synchronized (this) {
+                stillCurrent(poll);
+                Batch jobTimes = new Batch();
+                reader.apply(reads, keepMissing, due, jobTimes);
+                return p.send(jobTimes);
+            }
         }).thenCompose(v -> {
-            reader.applyJobTimes(reads);
-            return readStates(p, queues, from + READ_CHUNK, keepMissing, due);
+            synchronized (this) {
+                stillCurrent(poll);
+                reader.applyJobTimes(reads);
+                return readStates(p, queues, from + READ_CHUNK, keepMissing, due, poll);
+            }
         });
     }
 
