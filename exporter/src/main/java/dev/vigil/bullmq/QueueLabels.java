@@ -1,5 +1,6 @@
 package dev.vigil.bullmq;
 
+import dev.vigil.poll.FamilyBuilder;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -80,7 +81,13 @@ final class QueueLabels {
     }
 
     private final Map<QueueRef, Of> byQueue = new HashMap<>();
+    private final Map<String, FamilyBuilder.Kept> families = new HashMap<>();
     private List<QueueRef> listed = List.of();
+
+    /** The last build of a family, so that a family of unchanged samples is the same snapshot as last poll. */
+    FamilyBuilder.Kept kept(String family) {
+        return families.computeIfAbsent(family, f -> new FamilyBuilder.Kept());
+    }
 
     Of of(QueueRef q) {
         return byQueue.computeIfAbsent(q, Of::new);

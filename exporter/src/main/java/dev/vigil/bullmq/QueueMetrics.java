@@ -36,7 +36,9 @@ final class QueueMetrics {
             oldest.add(l.gauge(QueueLabels.OLDEST, q.oldestWaitingAgeSeconds()));
             q.workers().ifPresent(n -> workers.add(l.gauge(QueueLabels.WORKERS, n)));
         }
-        List<MetricSnapshot> out = new ArrayList<>(List.of(jobs.build(), paused.build(), oldest.build(), workers.build()));
+        List<MetricSnapshot> out = new ArrayList<>(List.of(jobs.build(labels.kept("bullmq_job_count")),
+                paused.build(labels.kept("bullmq_queue_paused")), oldest.build(labels.kept("bullmq_queue_oldest_waiting_job_age_seconds")),
+                workers.build(labels.kept("bullmq_queue_workers"))));
         if (!finished.isEmpty()) {
             out.addAll(finishedFamilies(queues, finished, labelJobNames, labels));
         }
@@ -76,7 +78,9 @@ final class QueueMetrics {
             });
             lost.add(l.eventsLost(f.eventsLost));
         }
-        return List.of(completed.build(), failed.build(), retried.build(), stalled.build(), wait.build(), processing.build(), lost.build());
+        return List.of(completed.build(queueLabels.kept("bullmq_jobs_completed")), failed.build(queueLabels.kept("bullmq_jobs_failed")),
+                retried.build(queueLabels.kept("bullmq_jobs_retried")), stalled.build(queueLabels.kept("bullmq_jobs_stalled")),
+                wait.build(), processing.build(), lost.build(queueLabels.kept("bullmq_events_lost")));
     }
 
     private static void addIfObserved(FamilyBuilder family, Histogram h, Labels values) {
