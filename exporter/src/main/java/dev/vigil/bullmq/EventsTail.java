@@ -66,13 +66,14 @@ final class EventsTail {
     }
 
     /**
-     * Queues the first round trip's reads: XINFO STREAM where it is needed ({@link QueueCursor#needsInfo}),
+     * Queues the first round trip's reads: XINFO STREAM where it is needed ({@link QueueCursor#needsInfo}; the
+     * queues in {@code fullRead} are on this poll's share of the full-read cycle),
      * then one XREAD of every listed queue's stream from its cursor (on a Cluster, one per hash slot, as
      * Redis refuses an XREAD across slots). Queues seen at the first read start at their stream's end
      * (history before Vigil started is not counted); queues that appear later start at the beginning of
      * their stream, since it was created while Vigil watched.
      */
-    Reads request(Batch batch, List<QueueRef> queues, boolean fullRead, boolean cluster) {
+    Reads request(Batch batch, List<QueueRef> queues, Set<QueueRef> fullRead, boolean cluster) {
         Map<QueueRef, Batch.Reply<List<Object>>> infos = new HashMap<>();
         for (QueueRef q : queues) {
             QueueCursor c = cursors.get(q);
@@ -81,7 +82,7 @@ final class EventsTail {
                 c = resumed != null ? resumed : new QueueCursor(firstRead, maxTrackedJobs, labelJobNames, maxJobNames);
                 cursors.put(q, c);
             }
-            if (c.needsInfo(fullRead)) {
+            if (c.needsInfo(fullRead.contains(q))) {
                 infos.put(q, batch.xinfoStream(q.key("events")));
             }
         }
@@ -233,9 +234,9 @@ final class EventsTail {
         String traceId = exemplar.isSampled() ? exemplar.getTraceId() : null;
         String spanId = exemplar.isSampled() ? exemplar.getSpanId() : null;
         if (ready > 0) {
-            c.totals.wait.observeMillis(active - ready, traceId, spanId);
+            c.totals.waitTime().observeMillis(active - ready, traceId, spanId);
         }
-        c.totals.processing.observeMillis(finished - active, traceId, spanId);
+        c.totals.processingTime().observeMillis(finished - active, traceId, spanId);
     }
 
     private static Map<String, String> hashFields(Batch.Reply<List<String>> reply) {

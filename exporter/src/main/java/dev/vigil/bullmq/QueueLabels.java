@@ -1,5 +1,8 @@
 package dev.vigil.bullmq;
 
+import dev.vigil.poll.FamilyBuilder;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.HashMap;
 import java.util.List;
@@ -8,21 +11,64 @@ import java.util.Set;
 
 /**
  * The label sets of each queue's series, built once and kept while the queue is listed: at thousands of
- * queues, building and validating the same labels at every poll was a large share of a poll's CPU.
+ * queues, building and validating the same labels at every poll was a large share of a poll's CPU. With them
+ * the last sample of each series, handed out again while its value stays the same, so that a poll allocates
+ * in proportion to what changed and two snapshots in memory at once (the one served, the one being built)
+ * share their unchanged samples.
  */
 final class QueueLabels {
     private static final JobState[] STATES = JobState.values();
+    /** Gauge slots after the job states'. */
+    static final int PAUSED = STATES.length;
+    static final int OLDEST = PAUSED + 1;
+    static final int WORKERS = OLDEST + 1;
+    /** Counter slots per job-name label value. */
+    static final int COMPLETED = 0;
+    static final int FAILED = 1;
+    static final int RETRIED = 2;
+    static final int STALLED = 3;
 
     static final class Of {
         final Labels queue;
         final Labels[] byState = new Labels[STATES.length];
         private final Map<String, Labels> byJobName = new HashMap<>();
+        private final GaugeDataPointSnapshot[] gauges = new GaugeDataPointSnapshot[WORKERS + 1];
+        private final Map<Labels, CounterDataPointSnapshot[]> counters = new HashMap<>();
+        private CounterDataPointSnapshot eventsLost;
 
         private Of(String redis, QueueRef q) {
             queue = Labels.of("redis", redis, "prefix", q.prefix(), "queue", q.name());
             for (JobState s : STATES) {
                 byState[s.ordinal()] = queue.add("state", s.label);
             }
+        }
+
+        /** The sample of one of the queue's gauges ({@link #PAUSED}, {@link #OLDEST}, {@link #WORKERS} or a state's ordinal). */
+        GaugeDataPointSnapshot gauge(int slot, double value) {
+            GaugeDataPointSnapshot last = gauges[slot];
+            if (last == null || Double.compare(last.getValue(), value) != 0) {
+                last = new GaugeDataPointSnapshot(value, slot < STATES.length ? byState[slot] : queue, null);
+                gauges[slot] = last;
+            }
+            return last;
+        }
+
+        /** The sample of one of the finished-job counters ({@link #COMPLETED} .. {@link #STALLED}) under {@code labels}. */
+        CounterDataPointSnapshot counter(int slot, long value, Labels labels) {
+            CounterDataPointSnapshot[] kept = counters.computeIfAbsent(labels, l -> new CounterDataPointSnapshot[STALLED + 1]);
+            CounterDataPointSnapshot last = kept[slot];
+            if (last == null || last.getValue() != value) {
+                last = new CounterDataPointSnapshot(value, labels, null, 0);
+                kept[slot] = last;
+            }
+            return last;
+        }
+
+        CounterDataPointSnapshot eventsLost(long value) {
+            if (eventsLost == null || eventsLost.getValue() != value) {
+                eventsLost = new CounterDataPointSnapshot(value, queue, null, 0);
+            }
+            return eventsLost;
         }
 
         /** The counters' labels: the queue's, plus job_name when names are labels. */
@@ -38,7 +84,13 @@ final class QueueLabels {
     // (the connection's redis.<name>) tells their series apart.
     private final String redis;
     private final Map<QueueRef, Of> byQueue = new HashMap<>();
+    private final Map<String, FamilyBuilder.Kept> families = new HashMap<>();
     private List<QueueRef> listed = List.of();
+
+    /** The last build of a family, so that a family of unchanged samples is the same snapshot as last poll. */
+    FamilyBuilder.Kept kept(String family) {
+        return families.computeIfAbsent(family, f -> new FamilyBuilder.Kept());
+    }
 
     QueueLabels(String redis) {
         this.redis = redis;

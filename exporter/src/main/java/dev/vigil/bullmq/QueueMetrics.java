@@ -30,13 +30,15 @@ final class QueueMetrics {
         for (QueueState q : queues) {
             QueueLabels.Of l = labels.of(q.queue());
             for (JobState state : JobState.values()) {
-                jobs.add(q.counts().get(state), null, l.byState[state.ordinal()]);
+                jobs.add(l.gauge(state.ordinal(), q.counts().get(state)));
             }
-            paused.add(q.paused() ? 1 : 0, null, l.queue);
-            oldest.add(q.oldestWaitingAgeSeconds(), null, l.queue);
-            q.workers().ifPresent(n -> workers.add(n, null, l.queue));
+            paused.add(l.gauge(QueueLabels.PAUSED, q.paused() ? 1 : 0));
+            oldest.add(l.gauge(QueueLabels.OLDEST, q.oldestWaitingAgeSeconds()));
+            q.workers().ifPresent(n -> workers.add(l.gauge(QueueLabels.WORKERS, n)));
         }
-        List<MetricSnapshot> out = new ArrayList<>(List.of(jobs.build(), paused.build(), oldest.build(), workers.build()));
+        List<MetricSnapshot> out = new ArrayList<>(List.of(jobs.build(labels.kept("bullmq_job_count")),
+                paused.build(labels.kept("bullmq_queue_paused")), oldest.build(labels.kept("bullmq_queue_oldest_waiting_job_age_seconds")),
+                workers.build(labels.kept("bullmq_queue_workers"))));
         if (!finished.isEmpty()) {
             out.addAll(finishedFamilies(queues, finished, labelJobNames, labels));
         }
@@ -66,22 +68,28 @@ final class QueueMetrics {
             QueueLabels.Of l = queueLabels.of(q.queue());
             f.all().forEach((jobName, t) -> {
                 Labels values = l.finished(jobName, labelJobNames);
-                completed.add(t.completed, null, values);
-                failed.add(t.failed, null, values);
-                retried.add(t.retried, null, values);
-                stalled.add(t.stalled, null, values);
+                completed.add(l.counter(QueueLabels.COMPLETED, t.completed, values));
+                failed.add(l.counter(QueueLabels.FAILED, t.failed, values));
+                retried.add(l.counter(QueueLabels.RETRIED, t.retried, values));
+                stalled.add(l.counter(QueueLabels.STALLED, t.stalled, values));
                 // A histogram of no observations carries nothing but its 22 series: it appears with the first job.
-                Histogram.Snapshot w = t.wait.snapshot();
-                if (w.count() > 0) {
-                    wait.add(w, values);
-                }
-                Histogram.Snapshot p = t.processing.snapshot();
-                if (p.count() > 0) {
-                    processing.add(p, values);
-                }
+                addIfObserved(wait, t.waitTimeIfAny(), values);
+                addIfObserved(processing, t.processingTimeIfAny(), values);
             });
-            lost.add(f.eventsLost, null, l.queue);
+            lost.add(l.eventsLost(f.eventsLost));
         }
-        return List.of(completed.build(), failed.build(), retried.build(), stalled.build(), wait.build(), processing.build(), lost.build());
+        return List.of(completed.build(queueLabels.kept("bullmq_jobs_completed")), failed.build(queueLabels.kept("bullmq_jobs_failed")),
+                retried.build(queueLabels.kept("bullmq_jobs_retried")), stalled.build(queueLabels.kept("bullmq_jobs_stalled")),
+                wait.build(), processing.build(), lost.build(queueLabels.kept("bullmq_events_lost")));
+    }
+
+    private static void addIfObserved(FamilyBuilder family, Histogram h, Labels values) {
+        if (h == null) {
+            return;
+        }
+        Histogram.Snapshot snapshot = h.snapshot();
+        if (snapshot.count() > 0) {
+            family.add(snapshot, values);
+        }
     }
 }

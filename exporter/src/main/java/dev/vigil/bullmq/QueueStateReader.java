@@ -54,15 +54,15 @@ final class QueueStateReader {
      *
      * @param keepMissing report a queue even when it has no keys at all (explicitly listed queues);
      *                    otherwise a queue whose keys are gone drops out at once, before the next discovery
-     * @param rereadTimes read the timestamps of every job next in line, even those read before (a job can be
-     *                    replaced under the same id)
+     * @param rereadTimes the queues whose jobs next in line get their timestamps read again, even those read
+     *                    before (a job can be replaced under the same id)
      */
-    void apply(List<KnownQueue> reads, boolean keepMissing, boolean rereadTimes, Batch jobTimes) {
+    void apply(List<KnownQueue> reads, boolean keepMissing, Set<QueueRef> rereadTimes, Batch jobTimes) {
         for (KnownQueue k : reads) {
             k.countLookups(lookups);
             String refusal = k.refusal();
             if (refusal == null) {
-                k.apply(keepMissing, rereadTimes, jobTimes);
+                k.apply(keepMissing, rereadTimes.contains(k.queue), jobTimes);
                 continue;
             }
             // e.g. WRONGTYPE: a key under the prefix that is not BullMQ's. Skip the queue, keep the rest.

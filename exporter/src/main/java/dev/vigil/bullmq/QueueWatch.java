@@ -9,9 +9,11 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -19,25 +21,35 @@ import java.util.logging.Logger;
 
 /**
  * Polls a prefix's queues reading only what changed. The first round trip asks Redis' time, CLIENT LIST and
- * one XREAD over every queue's events stream, plus the state of the queues that must be read anyway; the
- * streams that had events name the queues whose state is read again in the second, with the hashes of the
- * jobs that finished; a third reads the timestamps of jobs that became next in line. A poll where nothing
- * moved is one round trip of three commands however many queues there are.
+ * one XREAD over every queue's events stream; the streams that had events name the queues whose state is
+ * read, after a second round trip with the hashes of the jobs that finished. State reads go in chunks of
+ * {@link #READ_CHUNK} queues, each followed by the timestamps of jobs that became next in line. A poll where
+ * nothing moved is one round trip of three commands however many queues there are.
  *
- * <p>Every {@code full_read_interval} all queues are read anyway, since some changes write no event: a DEL
- * or an obliterate, a manual edit, events trimmed away by the queue's own settings. Queues whose changes
- * cannot show in a stream (events off, Bull 3, a stream not created yet) are read at every poll. See
+ * <p>Some changes write no event: a DEL or an obliterate, a manual edit, events trimmed away by the queue's
+ * own settings. So each poll also reads its share of the queues in turn, enough that every queue is read
+ * once per {@code full_read_interval}: spread over the polls rather than all at once, a full read neither
+ * makes one poll in thirty slow nor needs the memory of every queue's replies at the same time. Queues whose
+ * changes cannot show in a stream (events off, Bull 3, a stream not created yet) are read at every poll. See
  * docs/bullmq-polling.md.
  */
 final class QueueWatch {
     private static final Logger LOG = Logger.getLogger(QueueWatch.class.getName());
+    /**
+     * Queues whose state replies are in flight at once (about 12 commands each): the first poll of 10,000
+     * queues in one batch held some 100 MB of commands and replies, more than the documented heap.
+     */
+    static final int READ_CHUNK = 500;
 
     private final BullmqConfig config;
     private final QueueStateReader reader;
     private final EventsTail events;
     private final QueueLabels labels;
-    private long fullReadAtNanos;
+    private long polls;
+    private long lastPollNanos;
     private boolean everRead;
+    private int fullReadNext;
+    private double fullReadOwed;
     private boolean clientListRefusedLogged;
     // Queues whose events were read by a poll that failed before reading their state: read at the next poll.
     private final Set<QueueRef> unsettled = new HashSet<>();
@@ -49,49 +61,101 @@ final class QueueWatch {
         this.labels = new QueueLabels(config.redis());
     }
 
-    CompletionStage<PollResult> poll(Pipeline p, List<QueueRef> queues, Context pollContext) {
-        boolean full = !everRead || System.nanoTime() - fullReadAtNanos >= config.fullReadInterval().toNanos();
-        if (full) {
-            everRead = true;
-            fullReadAtNanos = System.nanoTime();
-        }
+    synchronized CompletionStage<PollResult> poll(Pipeline p, List<QueueRef> queues, Context pollContext) {
+        long poll = ++polls;
+        Set<QueueRef> due = fullReadShare(queues);
         boolean keepMissing = !config.discovers();
         Batch first = new Batch();
         List<CompletionStage<String>> clients = p.clientLists();
         Batch.Reply<List<String>> time = first.time();
-        EventsTail.Reads tail = events == null ? null : events.request(first, queues, full, p.isCluster());
-        // After the XREAD in the same write: whatever it did not see yet, these reads do not miss.
-        Set<QueueRef> anyway = new HashSet<>();
+        EventsTail.Reads tail = events == null ? null : events.request(first, queues, due, p.isCluster());
+        Set<QueueRef> toRead = new LinkedHashSet<>();
         for (QueueRef q : queues) {
-            if (full || reader.unknown(q) || events == null || !events.tails(q) || unsettled.contains(q)) {
-                anyway.add(q);
+            if (due.contains(q) || reader.unknown(q) || events == null || !events.tails(q) || unsettled.contains(q)) {
+                toRead.add(q);
             }
         }
-        List<KnownQueue> firstReads = reader.request(first, List.copyOf(anyway));
         CompletableFuture<Void> firstTrip = p.send(first).thenCombine(Pipeline.settled(clients), (a, b) -> null);
         return firstTrip.thenCompose(v -> {
-            Batch second = new Batch();
-            reader.apply(firstReads, keepMissing, full, second);
-            List<KnownQueue> movedReads = List.of();
-            if (tail != null) {
-                List<QueueRef> moved = events.apply(tail, second).stream().filter(q -> !anyway.contains(q)).toList();
-                unsettled.addAll(moved);
-                movedReads = reader.request(second, moved);
+            synchronized (this) {
+                stillCurrent(poll);
+                Batch second = new Batch();
+                if (tail != null) {
+                    toRead.addAll(events.apply(tail, second));
+                }
+                // Read after the XREAD: whatever it did not see yet, these reads do not miss, and it shows as an event next time.
+                unsettled.addAll(toRead);
+                return p.send(second);
             }
-            List<KnownQueue> moved = movedReads;
-            return p.send(second).thenCompose(w -> {
-                reader.applyJobTimes(firstReads);
+        }).thenCompose(v -> {
+            synchronized (this) {
+                stillCurrent(poll);
                 if (events != null) {
                     events.finish(Span.fromContext(pollContext).getSpanContext());
                 }
-                Batch third = new Batch();
-                reader.apply(moved, keepMissing, false, third);
-                return p.send(third).thenApply(x -> {
-                    reader.applyJobTimes(moved);
-                    unsettled.clear();
-                    return result(queues, redisTimeMillis(time), workerCount(clients));
-                });
-            });
+                return readStates(p, List.copyOf(toRead), 0, keepMissing, due, poll);
+            }
+        }).thenApply(v -> {
+            synchronized (this) {
+                stillCurrent(poll);
+                unsettled.clear();
+                return result(queues, redisTimeMillis(time), workerCount(clients));
+            }
+        });
+    }
+
+    /**
+     * A poll the engine gave up on (it ran past twice its timeout, as a first poll of 10,000 queues on a busy
+     * machine can) stops at its next step instead of running on beside the next poll: the two would share
+     * the cursors and replies in flight, and hold twice the memory. What it read so far is kept.
+     */
+    private void stillCurrent(long poll) {
+        if (poll != polls) {
+            throw new CancellationException("prefix " + config.prefix() + ": poll superseded by a newer one");
+        }
+    }
+
+    /**
+     * The queues due for their full read at this poll: all at the first, then a share in proportion to the time
+     * since the last poll (fractions carried to the next poll), taken in list order from where the last share
+     * ended. Every queue is read again within {@code full_read_interval} plus one poll, however long polls take.
+     */
+    private Set<QueueRef> fullReadShare(List<QueueRef> queues) {
+        long now = System.nanoTime();
+        int n = queues.size();
+        double owed = !everRead ? n : fullReadOwed + (double) n * (now - lastPollNanos) / config.fullReadInterval().toNanos();
+        int take = (int) Math.min(n, Math.floor(owed));
+        fullReadOwed = take == n ? 0 : owed - take;
+        everRead = true;
+        lastPollNanos = now;
+        Set<QueueRef> due = new HashSet<>();
+        for (int i = 0; i < take; i++) {
+            due.add(queues.get((fullReadNext + i) % n));
+        }
+        fullReadNext = n == 0 ? 0 : (fullReadNext + take) % n;
+        return due;
+    }
+
+    /** Reads the state of {@code queues} from index {@code from} on, one chunk after another. */
+    private CompletionStage<Void> readStates(Pipeline p, List<QueueRef> queues, int from, boolean keepMissing, Set<QueueRef> due, long poll) {
+        if (from >= queues.size()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Batch counts = new Batch();
+        List<KnownQueue> reads = reader.request(counts, queues.subList(from, Math.min(queues.size(), from + READ_CHUNK)));
+        return p.send(counts).thenCompose(v -> {
+            synchronized (this) {
+                stillCurrent(poll);
+                Batch jobTimes = new Batch();
+                reader.apply(reads, keepMissing, due, jobTimes);
+                return p.send(jobTimes);
+            }
+        }).thenCompose(v -> {
+            synchronized (this) {
+                stillCurrent(poll);
+                reader.applyJobTimes(reads);
+                return readStates(p, queues, from + READ_CHUNK, keepMissing, due, poll);
+            }
         });
     }
 
