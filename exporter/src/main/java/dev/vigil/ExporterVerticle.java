@@ -21,13 +21,6 @@ import dev.vigil.trace.Tracing;
 import dev.vigil.web.WebAccess;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -65,9 +58,10 @@ public final class ExporterVerticle extends VerticleBase {
     private Optional<LlmSpend> llm = Optional.empty();
     private PollEngine engine;
     private PrometheusMeterRegistry meters;
-    /** Micrometer's meters only: JVM, process and Vigil's own. */
+    /** Vigil's own Micrometer meters, live at every scrape. */
     private PrometheusRegistry prometheusRegistry;
-    /** The sources' and the LLM ledger's families, which change once per poll or push. */
+    private RuntimeMeters runtime;
+    /** The sources', the LLM ledger's and the runtime's families, which change once per poll, push or second. */
     private final List<MultiCollector> changing = new ArrayList<>();
     private HttpServer server;
     private Optional<WebAccess> web = Optional.empty();
@@ -113,11 +107,6 @@ public final class ExporterVerticle extends VerticleBase {
         prometheusRegistry = new PrometheusRegistry();
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheusRegistry, io.micrometer.core.instrument.Clock.SYSTEM,
                 tracing.enabled() ? new ExemplarSpans() : null);
-        // Micrometer's process_cpu_time_ns_total (an abbreviated unit) and system_cpu_count (a gauge named like a
-        // histogram's count) fail promtool's lint; ProcessMetrics exports the standard process_cpu_seconds_total.
-        // A filter applies to meters registered after it, so it comes before any binder.
-        meters.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
-        bindJvmMetrics();
         web = config.server().web().map(w -> new WebAccess(vertx, w, config.llm().map(l -> l.push().token().isPresent()).orElse(false)));
         web.ifPresent(w -> w.bindTo(meters));
         redis.values().forEach(e -> e.ownLookups().bindTo(meters));
@@ -126,6 +115,8 @@ public final class ExporterVerticle extends VerticleBase {
         engine = new PollEngine(vertx, sources(), meters, tracing, new Random());
         changing.add(new SourceCollector(engine, version));
         llm.ifPresent(l -> changing.addAll(l.collectors()));
+        runtime = new RuntimeMeters();
+        changing.add(runtime);
     }
 
     private Future<HttpServer> listen() {
@@ -170,16 +161,6 @@ public final class ExporterVerticle extends VerticleBase {
         return sources;
     }
 
-    private void bindJvmMetrics() {
-        new JvmMemoryMetrics().bindTo(meters);
-        new JvmGcMetrics().bindTo(meters);
-        new JvmThreadMetrics().bindTo(meters);
-        new ClassLoaderMetrics().bindTo(meters);
-        new ProcessorMetrics().bindTo(meters);
-        new UptimeMetrics().bindTo(meters);
-        new ProcessMetrics().bindTo(meters);
-    }
-
     @Override
     public Future<?> stop() {
         Promise<Void> done = Promise.promise();
@@ -193,6 +174,9 @@ public final class ExporterVerticle extends VerticleBase {
             }
             Future.join(shutdowns).onComplete(x -> {
                 redisResources.shutdown(0, 1, TimeUnit.SECONDS);
+                if (runtime != null) {
+                    runtime.close();
+                }
                 // Blocking flush of buffered spans: off the event loop.
                 vertx.executeBlocking(() -> {
                     tracing.shutdown();

@@ -32,7 +32,7 @@ public final class HttpApi {
 
     /**
      * @param changing collectors that return the same snapshots until something changed (the sources' polls, the
-     *                 LLM ledger): /metrics renders each once per change
+     *                 LLM ledger, the JVM's families sampled once a second): /metrics renders each once per change
      * @param meters   the Micrometer registry, rendered for every scrape
      * @param apiRoutes adds the routes of the configured features that take data in (the llm push and OTLP endpoints)
      */

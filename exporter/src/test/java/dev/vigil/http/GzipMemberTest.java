@@ -17,7 +17,7 @@ class GzipMemberTest {
     @Test
     void combinedCrcIsTheCrcOfTheConcatenation() {
         Random random = new Random(7);
-        for (int size : new int[] {1, 3, 1000, 65_537}) {
+        for (int size : new int[] {1, 3, 1000, 65_537, 3_000_001}) {
             byte[] a = new byte[size * 2 + 5];
             byte[] b = new byte[size];
             random.nextBytes(a);
