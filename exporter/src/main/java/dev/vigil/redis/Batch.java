@@ -1,6 +1,7 @@
 package dev.vigil.redis;
 
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.internal.ExceptionFactory;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.ArrayOutput;
@@ -12,18 +13,25 @@ import io.lettuce.core.output.ValueListOutput;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.CommandWrapper;
 import io.lettuce.core.protocol.RedisCommand;
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Commands handed to Lettuce in one call and answered into plain values, with one future for the whole
  * batch instead of one per command: at thousands of queues the futures, their callbacks and the per-command
  * flushes cost more client CPU than Redis spends answering (see docs/bullmq-polling.md). Each reply is read
  * after the batch settled; a command Redis refused (e.g. WRONGTYPE) is a refused reply, not a failed batch,
- * while a lost connection fails the batch.
+ * while a lost connection fails the batch. The batch has one timeout for all its commands ({@link #expireAfter}):
+ * Lettuce's own is one timer per command, and at 1,000 queues those timers kept thousands of finished commands
+ * and their replies alive for the length of the timeout.
  */
 public final class Batch {
     private static final StringCodec CODEC = StringCodec.UTF8;
@@ -32,6 +40,7 @@ public final class Batch {
     private final CompletableFuture<Void> settled = new CompletableFuture<>();
     private int pending;
     private Throwable failure;
+    private Timeout expiry;
 
     public Reply<Long> llen(String key) {
         return add(CommandType.LLEN, new IntegerOutput<>(CODEC), key(key));
@@ -111,6 +120,34 @@ public final class Batch {
         return settled;
     }
 
+    /**
+     * Fails the commands still without a reply after {@code timeout}, as Lettuce's per-command timeout would (the
+     * same exception); called once the batch was written.
+     */
+    void expireAfter(Timer timer, Duration timeout) {
+        Timeout t = timer.newTimeout(x -> expire(timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        synchronized (this) {
+            if (pending == 0) {
+                t.cancel();
+            } else {
+                expiry = t;
+            }
+        }
+    }
+
+    private void expire(Duration timeout) {
+        for (RedisCommand<String, String, ?> c : commands) {
+            if (!c.isDone()) {
+                c.completeExceptionally(ExceptionFactory.createTimeoutException(timeout));
+            }
+        }
+    }
+
+    /** Batch replies carry no timeout of their own: the batch has one. */
+    static boolean isBatched(RedisCommand<?, ?, ?> command) {
+        return CommandWrapper.unwrap(command, Reply.class) != null;
+    }
+
     private static CommandArgs<String, String> key(String key) {
         return new CommandArgs<>(CODEC).addKey(key);
     }
@@ -129,6 +166,9 @@ public final class Batch {
             failure = error;
         }
         if (--pending == 0) {
+            if (expiry != null) {
+                expiry.cancel();
+            }
             if (failure == null) {
                 settled.complete(null);
             } else {

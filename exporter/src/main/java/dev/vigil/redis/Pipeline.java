@@ -9,6 +9,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,13 +26,15 @@ public final class Pipeline {
     private final RedisClusterAsyncCommands<String, String> commands;
     private final Supplier<List<CompletionStage<String>>> clientLists;
     private final boolean cluster;
+    private final Duration timeout;
     private Tracing tracing = Tracing.off();
     private Attributes spanAttributes = Attributes.empty();
     private volatile Context parent = Context.root();
 
     private Pipeline(StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands,
-                     Supplier<List<CompletionStage<String>>> clientLists) {
+                     Supplier<List<CompletionStage<String>>> clientLists, Duration timeout) {
         this.cluster = connection instanceof StatefulRedisClusterConnection;
+        this.timeout = timeout;
         this.connection = connection;
         this.commands = commands;
         this.clientLists = clientLists;
@@ -55,16 +58,17 @@ public final class Pipeline {
         this.parent = pollContext;
     }
 
-    static Pipeline standalone(StatefulRedisConnection<String, String> c) {
+    /** @param timeout how long a batch waits for its replies (the Redis source's command_timeout) */
+    static Pipeline standalone(StatefulRedisConnection<String, String> c, Duration timeout) {
         return new Pipeline(c, c.async(), () -> {
             RedisFuture<String> list = c.async().clientList();
             c.flushCommands();
             return List.of(list);
-        });
+        }, timeout);
     }
 
     /** Commands are routed to the node owning each key's slot; CLIENT LIST is asked of every master. */
-    static Pipeline cluster(StatefulRedisClusterConnection<String, String> c) {
+    static Pipeline cluster(StatefulRedisClusterConnection<String, String> c, Duration timeout) {
         return new Pipeline(c, c.async(), () -> {
             List<CompletionStage<String>> lists = new ArrayList<>();
             for (RedisClusterNode node : c.getPartitions()) {
@@ -77,7 +81,7 @@ public final class Pipeline {
                 }
             }
             return lists;
-        });
+        }, timeout);
     }
 
     /** A Cluster: a command's keys must hash to one slot. */
@@ -112,6 +116,7 @@ public final class Pipeline {
         return traced(batch.size(), () -> {
             connection.dispatch(batch.commands());
             connection.flushCommands();
+            batch.expireAfter(connection.getResources().timer(), timeout);
             return batch.settled();
         });
     }

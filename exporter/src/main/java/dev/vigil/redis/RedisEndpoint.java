@@ -14,11 +14,13 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One configured Redis (standalone, Sentinel or Cluster): builds the Lettuce client from the config and
@@ -41,7 +43,17 @@ public final class RedisEndpoint {
         this.ownLookups = new OwnLookups(config.name());
         this.uris = (config.cluster() ? config.nodes() : List.of(config.url())).stream().map(this::uri).toList();
         SocketOptions socket = SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true).build();
-        TimeoutOptions timeouts = TimeoutOptions.enabled(config.commandTimeout());
+        TimeoutOptions timeouts = TimeoutOptions.builder().timeoutSource(new TimeoutOptions.TimeoutSource() {
+            @Override
+            public long getTimeout(RedisCommand<?, ?, ?> command) {
+                return Batch.isBatched(command) ? 0 : config.commandTimeout().toNanos(); // 0: no timer
+            }
+
+            @Override
+            public TimeUnit getTimeUnit() {
+                return TimeUnit.NANOSECONDS;
+            }
+        }).build();
         SslOptions ssl = sslOptions();
         if (config.cluster()) {
             RedisClusterClient cluster = RedisClusterClient.create(resources, uris);
@@ -111,10 +123,10 @@ public final class RedisEndpoint {
                 // connectAsync needs the slot map first; refreshing also retries the seeds after an outage.
                 return cluster.refreshPartitionsAsync()
                         .thenCompose(v -> cluster.connectAsync(StringCodec.UTF8))
-                        .thenApply(c -> Pipeline.cluster(c).traced(tracing, first.getHost(), first.getPort()));
+                        .thenApply(c -> Pipeline.cluster(c, config.commandTimeout()).traced(tracing, first.getHost(), first.getPort()));
             }
             return ((RedisClient) client).connectAsync(StringCodec.UTF8, first)
-                    .thenApply(c -> Pipeline.standalone(c).traced(tracing, first.getHost(), first.getPort()));
+                    .thenApply(c -> Pipeline.standalone(c, config.commandTimeout()).traced(tracing, first.getHost(), first.getPort()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
