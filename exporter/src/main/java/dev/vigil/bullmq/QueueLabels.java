@@ -5,6 +5,7 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSna
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +34,9 @@ final class QueueLabels {
         final Labels[] byState = new Labels[STATES.length];
         private final Map<String, Labels> byJobName = new HashMap<>();
         private final GaugeDataPointSnapshot[] gauges = new GaugeDataPointSnapshot[WORKERS + 1];
-        private final Map<Labels, CounterDataPointSnapshot[]> counters = new HashMap<>();
+        // By identity: the labels are this queue's own instances (queue, or one per job name), and hashing a Labels
+        // walks its names and values, which at every poll of thousands of queues showed in the profile.
+        private final Map<Labels, CounterDataPointSnapshot[]> counters = new IdentityHashMap<>();
         private CounterDataPointSnapshot eventsLost;
 
         private Of(String redis, QueueRef q) {

@@ -27,6 +27,10 @@ final class QueueMetrics {
         FamilyBuilder workers = FamilyBuilder.gauge("bullmq_queue_workers",
                 "Worker connections of the queue, from CLIENT LIST names as BullMQ's getWorkers() matches them",
                 "redis", "prefix", "queue");
+        jobs.expect(queues.size() * JobState.values().length);
+        paused.expect(queues.size());
+        oldest.expect(queues.size());
+        workers.expect(queues.size());
         for (QueueState q : queues) {
             QueueLabels.Of l = labels.of(q.queue());
             for (JobState state : JobState.values()) {

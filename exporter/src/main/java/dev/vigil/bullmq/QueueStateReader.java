@@ -3,7 +3,6 @@ package dev.vigil.bullmq;
 import dev.vigil.redis.Batch;
 import dev.vigil.redis.OwnLookups;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,12 +93,8 @@ final class QueueStateReader {
             if (k == null || !k.present) {
                 continue;
             }
-            Map<JobState, Long> counts = new EnumMap<>(JobState.class);
-            for (JobState s : JobState.values()) {
-                counts.put(s, k.count(s));
-            }
             OptionalInt w = workers == null ? OptionalInt.empty() : OptionalInt.of(workers.workers(q));
-            out.add(new QueueState(q, counts, k.paused, k.oldestWaitingAgeSeconds(nowMs), w));
+            out.add(new QueueState(q, k.counts(), k.paused, k.oldestWaitingAgeSeconds(nowMs), w));
         }
         return out;
     }

@@ -27,7 +27,7 @@ public final class FamilyBuilder {
     private final String help;
     private final String[] labelNames;
     private final LabelSets labelSets;
-    private final List<Object> points = new ArrayList<>();
+    private final ArrayList<Object> points = new ArrayList<>();
 
     private FamilyBuilder(Type type, String name, String help, String[] labelNames) {
         this.type = type;
@@ -50,6 +50,12 @@ public final class FamilyBuilder {
     /** A histogram; {@code name} without {@code _bucket}/{@code _sum}/{@code _count}. */
     public static FamilyBuilder histogram(String name, String help, String... labelNames) {
         return new FamilyBuilder(Type.HISTOGRAM, name, help, labelNames);
+    }
+
+    /** Room for {@code samples} samples, when the caller knows how many it adds (thousands, for a family per queue). */
+    public FamilyBuilder expect(int samples) {
+        points.ensureCapacity(samples);
+        return this;
     }
 
     /**
