@@ -10,7 +10,7 @@
 # PostgreSQL's server programs (Debian: postgresql); the jar is built when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f exporter/target/vigil-exporter.jar ] || mvn -B -q package -DskipTests
+[ -f exporter/target/vigil-exporter.jar ] && [ -f exporter/target/vigil.jsa ] || mvn -B -q package -DskipTests
 [ -e e2e/bullmq/node_modules/bullmq5 ] || npm ci --prefix e2e/bullmq --no-audit --no-fund
 node bench/bench.mjs --jar exporter/target/vigil-exporter.jar "$@"
 echo

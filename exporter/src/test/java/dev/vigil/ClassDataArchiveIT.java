@@ -1,0 +1,40 @@
+package dev.vigil;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The class-data archive that {@code mvn package} records beside the jar (exporter/pom.xml) is one the README's
+ * run command can use: {@code -Xshare:on} refuses to start at all when the archive does not map, and Vigil's own
+ * classes come from it.
+ */
+class ClassDataArchiveIT {
+    private static final Path TARGET = Path.of("target");
+
+    @Test
+    void theBuildsArchiveMapsAndHoldsVigilsClasses() throws Exception {
+        Path jar = TARGET.resolve("vigil-exporter.jar");
+        Path archive = TARGET.resolve("vigil.jsa");
+        assertThat(archive).as("recorded by the package phase").exists();
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:SharedArchiveFile=" + archive, "-Xshare:on", "-Xlog:class+load=info", "-XX:+UseSerialGC",
+                "-jar", jar.toString(), "--version")
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        List<String> out = lines(p);
+        assertThat(p.exitValue()).as(String.join("\n", out.subList(Math.max(0, out.size() - 20), out.size()))).isZero();
+        assertThat(out).anyMatch(l -> l.contains(" dev.vigil.Main source: shared objects file (top)"));
+        assertThat(out).anyMatch(l -> l.startsWith("vigil ")); // the version, among the class-loading lines
+    }
+
+    private static List<String> lines(Process p) throws IOException {
+        return List.of(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n"));
+    }
+}
