@@ -5,6 +5,7 @@
 //
 // Environment: REDIS_PORT (6479), VIGIL_PORT (9749), AUX_PORT (29750: a second Vigil; the peers take the next two),
 // PG_PORT (55432), VIGIL_JAVA_OPTS (the JVM flags under test; default the README's).
+// STEADY_AFTER_S (240): when, after its start, the second CPU-per-poll window begins.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync, chmodSync, existsSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
@@ -32,6 +33,7 @@ const PG_PORT = Number(process.env.PG_PORT ?? 55432);
 const PG_DATABASES = 50;
 const PEER_SCRAPE_MS = 250; // Vigil's INFO and PostgreSQL sources poll as often
 const WARM_POLLS = 40;
+const STEADY_AFTER_S = Number(process.env.STEADY_AFTER_S ?? 240);
 const JAVA_OPTS = (process.env.VIGIL_JAVA_OPTS ?? '-XX:SharedArchiveFile=exporter/target/vigil.jsa -XX:+UseSerialGC -Xms16m -Xmx96m -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=80m').split(/\s+/).filter(Boolean);
 const REDIS_URL = `redis://127.0.0.1:${REDIS_PORT}`;
 const BULLMQ_SOURCE = 'bullmq/main/bull';
@@ -72,10 +74,20 @@ async function stop(p) {
   running.splice(running.indexOf(p), 1);
 }
 
-function vigil(name, yaml, port) {
+/**
+ * The JVM flags for a Vigil that reads `queues` queues: the heap rule of docs/performance.md (96 MiB up to 1,000
+ * queues, about 7 MiB more per further 1,000) applied to the default flags' -Xmx; VIGIL_JAVA_OPTS as given.
+ */
+function javaOpts(queues) {
+  if (process.env.VIGIL_JAVA_OPTS || queues <= 1000) return JAVA_OPTS;
+  const mib = 96 + Math.ceil(((queues - 1000) * 7) / 1000 / 16) * 16;
+  return JAVA_OPTS.map((o) => (o === '-Xmx96m' ? `-Xmx${mib}m` : o));
+}
+
+function vigil(name, yaml, port, queues = 0) {
   const file = join(work, `${name}.yml`);
   writeFileSync(file, `server:\n  listen: 127.0.0.1:${port}\n${yaml}`);
-  return launch('java', [...JAVA_OPTS, '-jar', JAR, '--config', file], { log: `vigil ${name}` });
+  return launch('java', [...javaOpts(queues), '-jar', JAR, '--config', file], { log: `vigil ${name}` });
 }
 
 const REDIS_YAML = `redis:\n  main:\n    url: ${REDIS_URL}\n`;
@@ -146,10 +158,10 @@ async function commandStats(redis) {
 
 const seriesCount = (body) => body.split('\n').filter((l) => l && !l.startsWith('#')).length;
 
-async function startToReady(yaml) {
+async function startToReady(yaml, queues = 0) {
   const samples = [];
   for (let i = 0; i < REPEATS; i++) {
-    const p = vigil('ready', yaml, VIGIL_PORT);
+    const p = vigil('ready', yaml, VIGIL_PORT, queues);
     samples.push(await msUntilOk(p, `http://127.0.0.1:${VIGIL_PORT}/readyz`));
     await stop(p);
   }
@@ -181,10 +193,14 @@ async function queues(redis, count, previous, perCount) {
     r.parallel = median(t.parallel);
   });
   let proc;
+  let idle;
   await section(`${count} queues: Vigil start to ready`, async () => {
-    r.readyMs = await startToReady(bullmqYaml());
-    proc = vigil(`bullmq-${count}`, bullmqYaml(), VIGIL_PORT);
+    r.readyMs = await startToReady(bullmqYaml(), count);
+    proc = vigil(`bullmq-${count}`, bullmqYaml(), VIGIL_PORT, count);
+    // Beside it from the same moment, a Vigil whose one source has no queues: what the JVM costs by itself.
+    idle = vigil('idle', bullmqYaml('empty'), AUX_PORT);
     await msUntilOk(proc, `http://127.0.0.1:${VIGIL_PORT}/readyz`);
+    await msUntilOk(idle, `http://127.0.0.1:${AUX_PORT}/readyz`);
   });
   if (!proc) return;
   await section(`${count} queues: poll`, async () => {
@@ -198,6 +214,22 @@ async function queues(redis, count, previous, perCount) {
     r.commandMix = Object.entries(last).sort((a, b) => b[1] - a[1]).map(([n, c]) => `${(c / count).toFixed(2)} ${n}`).join(', ');
     r.rssIdle = rssMiB(proc.pid);
   });
+  await section(`${count} queues: CPU per poll once the JIT settled`, async () => {
+    // At one poll a second the JIT takes minutes to compile the poll's code: the windows above are its first
+    // minute. This one starts STEADY_AFTER_S after the start, the idle Vigil measured in the same window.
+    const wait = STEADY_AFTER_S * 1000 - Number(process.hrtime.bigint() - proc.startedAt) / 1e6;
+    if (wait > 0) await sleep(wait);
+    const idle0 = cpuMs(idle.pid);
+    const t0 = Date.now();
+    const w = await pollWindow(proc, VIGIL_PORT, BULLMQ_SOURCE, SECONDS * 2, null, 0);
+    r.steadyCpuPerPollMs = w.cpuPerPollMs;
+    r.steadyPollMs = w.pollMs;
+    r.idleCpuPerSecondMs = (cpuMs(idle.pid) - idle0) / ((Date.now() - t0) / 1000);
+    r.rssSteady = rssMiB(proc.pid);
+    await stop(idle);
+    idle = null;
+  });
+  if (idle) await stop(idle);
   await section(`${count} queues: /metrics under 8 scrapers`, async () => {
     r.series = seriesCount((await pollStats(VIGIL_PORT, BULLMQ_SOURCE)).body);
     const cpu0 = cpuMs(proc.pid);
@@ -333,14 +365,17 @@ async function main() {
     const n = count.toLocaleString('en');
     row(`${n} queues: Vigil poll vs BullMQ getJobCounts() one after another`, `${fmt(r.pollMs)} ms`, `${fmt(r.sequential)} ms`, `${ratio(r.sequential, r.pollMs)} faster`);
     row(`${n} queues: Vigil poll vs BullMQ getJobCounts() all at once`, `${fmt(r.pollMs)} ms`, `${fmt(r.parallel)} ms`, `${ratio(r.parallel, r.pollMs)} faster`);
+    row(`${n} queues: Vigil poll ${STEADY_AFTER_S} s after start vs getJobCounts() one after another / all at once`, `${fmt(r.steadyPollMs)} ms`, `${fmt(r.sequential)} / ${fmt(r.parallel)} ms`, `${ratio(r.sequential, r.steadyPollMs)} / ${ratio(r.parallel, r.steadyPollMs)} faster`);
     row(`${n} queues: Redis commands per queue per poll`, `${fmt(r.commandsPerQueue, 2)} (${r.commandMix ?? ''})`);
-    row(`${n} queues: CPU per poll`, `${fmt(r.cpuPerPollMs)} ms`);
+    row(`${n} queues: CPU per poll, first minute`, `${fmt(r.cpuPerPollMs)} ms`);
+    row(`${n} queues: CPU per poll, ${STEADY_AFTER_S} s after start (idle Vigil beside it, same window: CPU per second)`, `${fmt(r.steadyCpuPerPollMs)} ms`, `idle ${fmt(r.idleCpuPerSecondMs)} ms/s`);
     row(`${n} queues: series on /metrics`, `${r.series ?? 'n/a'}`);
     if (r.scrape) {
       row(`${n} queues: /metrics, 8 scrapers`, `${fmt(r.scrape.perSecond, 0)} req/s, p50 ${fmt(r.scrape.p50)} ms, p99 ${fmt(r.scrape.p99)} ms, ${fmt(r.cpuPerScrapeMs, 2)} ms CPU/scrape, ${fmt(r.scrape.bytes / r.scrape.requests / 1024, 0)} KiB/answer`);
     }
-    row(`${n} queues: resident memory (idle / after the scrape burst)`, `${fmt(r.rssIdle, 0)} / ${fmt(r.rssAfterBurst, 0)} MiB`);
+    row(`${n} queues: resident memory (first minute / ${STEADY_AFTER_S} s / after the scrape burst)`, `${fmt(r.rssIdle, 0)} / ${fmt(r.rssSteady, 0)} / ${fmt(r.rssAfterBurst, 0)} MiB`);
     row(`${n} queues: start to ready`, `${fmt(r.readyMs, 0)} ms`);
+    row(`${n} queues: heap cap`, javaOpts(count).find((o) => o.startsWith('-Xmx')) ?? 'JVM default');
   }
   if (QUEUE_COUNTS.length > 1) {
     const [a, b] = [QUEUE_COUNTS[0], QUEUE_COUNTS[QUEUE_COUNTS.length - 1]];
