@@ -21,6 +21,8 @@ import dev.vigil.trace.Tracing;
 import dev.vigil.web.WebAccess;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -53,7 +55,9 @@ public final class ExporterVerticle extends VerticleBase {
     private final Map<String, String> env;
     // Set once by setUp() on a worker thread, read after it on the event loop (the future orders the two).
     private Tracing tracing;
+    private static final long TIMER_TICK_MS = 250;
     private ClientResources redisResources;
+    private HashedWheelTimer redisTimer;
     private final Map<String, RedisEndpoint> redis = new LinkedHashMap<>();
     private Optional<LlmSpend> llm = Optional.empty();
     private PollEngine engine;
@@ -100,7 +104,11 @@ public final class ExporterVerticle extends VerticleBase {
     private void setUp() {
         // A sidecar: two I/O threads are plenty, and keep the footprint small.
         tracing = Tracing.start(config.tracing(), env, version);
-        redisResources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        // Lettuce's own timer ticks every 100 ms, awake ten times a second even with nothing due: about 0.7 ms of
+        // CPU a second, a tenth of a settled 1,000-queue Vigil. Timeouts here are seconds long (command_timeout,
+        // a batch's timeout, reconnect back-off), so a quarter-second tick is precise enough.
+        redisTimer = new HashedWheelTimer(new DefaultThreadFactory("lettuce-timer", true), TIMER_TICK_MS, TimeUnit.MILLISECONDS, 64);
+        redisResources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).timer(redisTimer).build();
         for (RedisConfig r : config.redis().values()) {
             redis.put(r.name(), new RedisEndpoint(r, redisResources, tracing));
         }
@@ -174,6 +182,7 @@ public final class ExporterVerticle extends VerticleBase {
             }
             Future.join(shutdowns).onComplete(x -> {
                 redisResources.shutdown(0, 1, TimeUnit.SECONDS);
+                redisTimer.stop(); // given to Lettuce, so not stopped by it
                 if (runtime != null) {
                     runtime.close();
                 }

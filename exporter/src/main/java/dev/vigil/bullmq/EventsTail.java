@@ -180,16 +180,10 @@ final class EventsTail {
         return c != null && c.tails();
     }
 
-    /** The totals of these queues. */
-    Map<QueueRef, FinishedJobs> totals(List<QueueState> present) {
-        Map<QueueRef, FinishedJobs> out = new HashMap<>();
-        for (QueueState s : present) {
-            QueueCursor c = cursors.get(s.queue());
-            if (c != null) {
-                out.put(s.queue(), c.totals);
-            }
-        }
-        return out;
+    /** The totals of this queue, null when its events are not read. */
+    FinishedJobs totals(QueueRef queue) {
+        QueueCursor c = cursors.get(queue);
+        return c == null ? null : c.totals;
     }
 
     private void noEntriesAdded() {

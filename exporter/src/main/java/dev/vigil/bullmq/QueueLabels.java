@@ -37,6 +37,8 @@ final class QueueLabels {
         // By identity: the labels are this queue's own instances (queue, or one per job name), and hashing a Labels
         // walks its names and values, which at every poll of thousands of queues showed in the profile.
         private final Map<Labels, CounterDataPointSnapshot[]> counters = new IdentityHashMap<>();
+        // Without job_name labels every counter is under the queue's labels: no lookup at all.
+        private final CounterDataPointSnapshot[] queueCounters = new CounterDataPointSnapshot[STALLED + 1];
         private CounterDataPointSnapshot eventsLost;
 
         private Of(String redis, QueueRef q) {
@@ -58,7 +60,8 @@ final class QueueLabels {
 
         /** The sample of one of the finished-job counters ({@link #COMPLETED} .. {@link #STALLED}) under {@code labels}. */
         CounterDataPointSnapshot counter(int slot, long value, Labels labels) {
-            CounterDataPointSnapshot[] kept = counters.computeIfAbsent(labels, l -> new CounterDataPointSnapshot[STALLED + 1]);
+            CounterDataPointSnapshot[] kept = labels == queue ? queueCounters
+                    : counters.computeIfAbsent(labels, l -> new CounterDataPointSnapshot[STALLED + 1]);
             CounterDataPointSnapshot last = kept[slot];
             if (last == null || last.getValue() != value) {
                 last = new CounterDataPointSnapshot(value, labels, null, 0);

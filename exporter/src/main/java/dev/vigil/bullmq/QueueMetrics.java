@@ -6,14 +6,19 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
 
-/** The BullMQ queue families, defined once; {@code bullmq_job_count} is named as in BullMQ's exportPrometheusMetrics. */
+/**
+ * The BullMQ queue families, defined once; {@code bullmq_job_count} is named as in BullMQ's exportPrometheusMetrics.
+ * Runs at every poll over every queue, so each queue's labels and finished-job totals are looked up once, not
+ * once per family.
+ */
 final class QueueMetrics {
     private QueueMetrics() {
     }
 
-    static List<MetricSnapshot> of(List<QueueState> queues, Map<QueueRef, FinishedJobs> finished, boolean labelJobNames, QueueLabels labels) {
+    /** @param finishedOf a queue's finished-job totals, null for a queue whose events are not read */
+    static List<MetricSnapshot> of(List<QueueState> queues, Function<QueueRef, FinishedJobs> finishedOf, boolean labelJobNames, QueueLabels labels) {
         FamilyBuilder jobs = FamilyBuilder.gauge("bullmq_job_count",
                 "Jobs in each state, from LLEN/ZCARD of the queue's keys, as BullMQ's getJobCounts() counts them",
                 "redis", "prefix", "queue", "state");
@@ -31,8 +36,15 @@ final class QueueMetrics {
         paused.expect(queues.size());
         oldest.expect(queues.size());
         workers.expect(queues.size());
-        for (QueueState q : queues) {
+        QueueLabels.Of[] of = new QueueLabels.Of[queues.size()];
+        FinishedJobs[] finished = new FinishedJobs[queues.size()];
+        boolean anyFinished = false;
+        for (int i = 0; i < of.length; i++) {
+            QueueState q = queues.get(i);
             QueueLabels.Of l = labels.of(q.queue());
+            of[i] = l;
+            finished[i] = finishedOf.apply(q.queue());
+            anyFinished |= finished[i] != null;
             for (JobState state : JobState.values()) {
                 jobs.add(l.gauge(state.ordinal(), q.counts().get(state)));
             }
@@ -43,13 +55,13 @@ final class QueueMetrics {
         List<MetricSnapshot> out = new ArrayList<>(List.of(jobs.build(labels.kept("bullmq_job_count")),
                 paused.build(labels.kept("bullmq_queue_paused")), oldest.build(labels.kept("bullmq_queue_oldest_waiting_job_age_seconds")),
                 workers.build(labels.kept("bullmq_queue_workers"))));
-        if (!finished.isEmpty()) {
-            out.addAll(finishedFamilies(queues, finished, labelJobNames, labels));
+        if (anyFinished) {
+            out.addAll(finishedFamilies(of, finished, labelJobNames, labels));
         }
         return out;
     }
 
-    private static List<MetricSnapshot> finishedFamilies(List<QueueState> queues, Map<QueueRef, FinishedJobs> finished, boolean labelJobNames,
+    private static List<MetricSnapshot> finishedFamilies(QueueLabels.Of[] of, FinishedJobs[] finished, boolean labelJobNames,
                                                          QueueLabels queueLabels) {
         String[] labels = labelJobNames ? new String[] {"redis", "prefix", "queue", "job_name"} : new String[] {"redis", "prefix", "queue"};
         String from = ", counted from the queue's events stream";
@@ -64,12 +76,12 @@ final class QueueMetrics {
                 "Time completed jobs took from processedOn to finishedOn", labels);
         FamilyBuilder lost = FamilyBuilder.counter("bullmq_events_lost",
                 "Events trimmed from the stream before Vigil read them (Redis 7+ only); counters missed these", "redis", "prefix", "queue");
-        for (QueueState q : queues) {
-            FinishedJobs f = finished.get(q.queue());
+        for (int i = 0; i < of.length; i++) {
+            FinishedJobs f = finished[i];
             if (f == null) {
                 continue;
             }
-            QueueLabels.Of l = queueLabels.of(q.queue());
+            QueueLabels.Of l = of[i];
             f.all().forEach((jobName, t) -> {
                 Labels values = l.finished(jobName, labelJobNames);
                 completed.add(l.counter(QueueLabels.COMPLETED, t.completed, values));

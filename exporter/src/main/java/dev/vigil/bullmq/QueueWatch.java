@@ -11,12 +11,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -162,7 +162,7 @@ final class QueueWatch {
     private PollResult result(List<QueueRef> queues, long nowMs, WorkerCount workers) {
         List<QueueState> states = reader.states(queues, nowMs, workers);
         labels.keepOnly(queues);
-        Map<QueueRef, FinishedJobs> finished = events == null ? Map.of() : events.totals(states);
+        Function<QueueRef, FinishedJobs> finished = events == null ? q -> null : events::totals;
         return new PollResult(QueueMetrics.of(states, finished, config.events().labelJobNames(), labels), states.size() + " queues", states.size());
     }
 

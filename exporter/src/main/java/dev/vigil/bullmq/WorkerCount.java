@@ -1,5 +1,7 @@
 package dev.vigil.bullmq;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +11,11 @@ import java.util.Map;
  * does: exactly {@code <prefix>:<base64 name>}, or starting with {@code <prefix>:<base64 name>:w:} for
  * workers given a name. On a Cluster a worker's name can show up on several nodes (ioredis names every
  * connection it opens), so, like getWorkers(), the count is the largest on any one node, never a sum.
+ * The names are decoded once per client rather than every queue's name encoded at every poll: the clients are
+ * few, the queues thousands.
  */
 final class WorkerCount {
-    private final Map<String, Integer> byEncodedName = new HashMap<>();
+    private final Map<String, Integer> byName = new HashMap<>();
 
     private WorkerCount() {
     }
@@ -20,7 +24,7 @@ final class WorkerCount {
     static WorkerCount parse(List<String> clientLists, String prefix) {
         WorkerCount max = new WorkerCount();
         for (String list : clientLists) {
-            parse(list, prefix).byEncodedName.forEach((name, n) -> max.byEncodedName.merge(name, n, Math::max));
+            parse(list, prefix).byName.forEach((name, n) -> max.byName.merge(name, n, Math::max));
         }
         return max;
     }
@@ -36,15 +40,26 @@ final class WorkerCount {
             String rest = name.substring(head.length());
             int colon = rest.indexOf(':'); // base64 never contains ':'
             String encoded = colon < 0 ? rest : rest.substring(0, colon);
-            if (!encoded.isEmpty() && (colon < 0 || rest.startsWith(":w:", colon))) {
-                count.byEncodedName.merge(encoded, 1, Integer::sum);
+            String queue = encoded.isEmpty() || !(colon < 0 || rest.startsWith(":w:", colon)) ? null : decode(encoded);
+            if (queue != null) {
+                count.byName.merge(queue, 1, Integer::sum);
             }
         }
         return count;
     }
 
     int workers(QueueRef queue) {
-        return byEncodedName.getOrDefault(queue.encodedName(), 0);
+        return byName.getOrDefault(queue.name(), 0);
+    }
+
+    /** The queue name whose encoding is exactly {@code encoded}, as getWorkers() compares; null when none is. */
+    private static String decode(String encoded) {
+        try {
+            String name = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+            return new QueueRef("", name).encodedName().equals(encoded) ? name : null;
+        } catch (IllegalArgumentException notBase64) {
+            return null;
+        }
     }
 
     private static String field(String line, String key) {

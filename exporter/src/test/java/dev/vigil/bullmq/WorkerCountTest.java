@@ -51,4 +51,16 @@ class WorkerCountTest {
         assertThat(WorkerCount.parse(List.of(lines), "bull:tenant:42").workers(new QueueRef("bull:tenant:42", "reports"))).isEqualTo(1);
         assertThat(WorkerCount.parse(List.of(lines), "bull").workers(new QueueRef("bull", "reports"))).isEqualTo(1);
     }
+
+    @Test
+    void aNameThatIsNotExactlyTheEncodingOfAQueueNameCountsForNone() {
+        WorkerCount count = WorkerCount.parse(List.of(list(
+                client(1, "bull:ZW1haWxz"),
+                client(2, "bull:ZW1haWxz="),    // padding where none belongs: not what BullMQ writes
+                client(3, "bull:aWRsZR=="),     // decodes to "idle" too, but is not its encoding
+                client(4, "bull:not-base64"),
+                client(5, "bull:/w=="))), "bull"); // one byte that is not UTF-8
+        assertThat(count.workers(EMAILS)).isEqualTo(1);
+        assertThat(count.workers(IDLE)).isZero();
+    }
 }
