@@ -5,7 +5,7 @@
 #
 # Usage: bash bench/run.sh [--queues 1000,10000] [--repeats 3] [--seconds 15]
 # Environment: REDIS_PORT (6479), VIGIL_PORT (9749), AUX_PORT (29750: a second Vigil; the peers take the next two),
-# PG_PORT (55432), VIGIL_JAVA_OPTS (JVM flags; default the README's), STEADY_AFTER_S (600: when the settled CPU window starts).
+# PG_PORT (55432), VIGIL_JAVA_OPTS (JVM flags; default the README's), STEADY_AFTER_S (540: when the settled CPU window starts).
 # Needs: JDK 17+, Maven, Node 18+, redis-server, prometheus-redis-exporter, prometheus-postgres-exporter and
 # PostgreSQL's server programs (Debian: postgresql); the jar is built when missing.
 set -euo pipefail

@@ -14,7 +14,9 @@ import io.vertx.core.Vertx;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -148,6 +150,22 @@ public final class BullmqSource implements Source {
         return started;
     }
 
+    /**
+     * The new list with the queues already known as the same objects as before, and the old list itself when
+     * nothing changed. The poll keeps state per queue in maps and caches that are fast on the same object and
+     * on the same list. A discovery that handed over equal but new objects sent the compiled poll down paths
+     * it had never taken, and at 1,000 queues the JIT threw away and recompiled the poll's code for a minute:
+     * 40-100 ms of CPU a second instead of 6-8, after every discovery_interval (side by side, same machine).
+     */
+    static List<QueueRef> sameInstances(List<QueueRef> previous, List<QueueRef> found) {
+        if (previous == null || previous.equals(found)) {
+            return previous == null ? found : previous;
+        }
+        Map<QueueRef, QueueRef> known = new HashMap<>();
+        previous.forEach(q -> known.put(q, q));
+        return found.stream().map(q -> known.getOrDefault(q, q)).toList();
+    }
+
     private List<QueueRef> bounded(Set<QueueRef> found) {
         discoveredCount = found.size();
         List<QueueRef> list = List.copyOf(found);
@@ -159,7 +177,7 @@ public final class BullmqSource implements Source {
             }
             list = list.subList(0, config.maxQueues());
         }
-        queues = list;
+        queues = sameInstances(queues, list);
         discoveredAtNanos = System.nanoTime();
         return queues;
     }
