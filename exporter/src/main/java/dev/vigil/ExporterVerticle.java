@@ -21,10 +21,10 @@ import dev.vigil.trace.Tracing;
 import dev.vigil.web.WebAccess;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
-import io.netty.util.HashedWheelTimer;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Future;
@@ -49,13 +49,13 @@ import java.util.logging.Logger;
  */
 public final class ExporterVerticle extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(ExporterVerticle.class.getName());
+    private static final long TIMER_TICK_MS = 250;
 
     private final VigilConfig config;
     private final String version;
     private final Map<String, String> env;
     // Set once by setUp() on a worker thread, read after it on the event loop (the future orders the two).
     private Tracing tracing;
-    private static final long TIMER_TICK_MS = 250;
     private ClientResources redisResources;
     private HashedWheelTimer redisTimer;
     private final Map<String, RedisEndpoint> redis = new LinkedHashMap<>();

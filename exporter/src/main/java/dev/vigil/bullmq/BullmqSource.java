@@ -158,8 +158,11 @@ public final class BullmqSource implements Source {
      * 40-100 ms of CPU a second instead of 6-8, after every discovery_interval (side by side, same machine).
      */
     static List<QueueRef> sameInstances(List<QueueRef> previous, List<QueueRef> found) {
-        if (previous == null || previous.equals(found)) {
-            return previous == null ? found : previous;
+        if (previous == null) {
+            return found;
+        }
+        if (previous.equals(found)) {
+            return previous;
         }
         Map<QueueRef, QueueRef> known = new HashMap<>();
         previous.forEach(q -> known.put(q, q));

@@ -15,7 +15,7 @@ record QueueRef(String prefix, String name) implements Comparable<QueueRef> {
     }
 
     /** BullMQ names a worker's connection {@code <prefix>:<base64 of the queue name>}, see QueueBase.clientName. */
-    String encodedName() {
+    static String encodedName(String name) {
         return Base64.getEncoder().encodeToString(name.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -56,7 +56,7 @@ final class WorkerCount {
     private static String decode(String encoded) {
         try {
             String name = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
-            return new QueueRef("", name).encodedName().equals(encoded) ? name : null;
+            return QueueRef.encodedName(name).equals(encoded) ? name : null;
         } catch (IllegalArgumentException notBase64) {
             return null;
         }
