@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The class-data archive that {@code mvn package} records beside the jar (exporter/pom.xml) is one the README's
  * run command can use: {@code -Xshare:on} refuses to start at all when the archive does not map, and Vigil's own
- * classes come from it.
+ * classes come from it. The JVM runs with the README's own flags, so one this JDK does not know fails here.
  */
 class ClassDataArchiveIT {
     private static final Path TARGET = Path.of("target");
@@ -23,15 +24,26 @@ class ClassDataArchiveIT {
         Path jar = TARGET.resolve("vigil-exporter.jar");
         Path archive = TARGET.resolve("vigil.jsa");
         assertThat(archive).as("recorded by the package phase").exists();
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:SharedArchiveFile=" + archive, "-Xshare:on", "-Xlog:class+load=info", "-XX:+UseSerialGC",
-                "-jar", jar.toString(), "--version")
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(readmeFlags());
+        command.addAll(List.of("-Xshare:on", "-Xlog:class+load=info", "-jar", jar.toString(), "--version"));
+        assertThat(command).contains("-XX:SharedArchiveFile=" + archive, "-XX:+UseSerialGC");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         List<String> out = lines(p);
         assertThat(p.exitValue()).as(String.join("\n", out.subList(Math.max(0, out.size() - 20), out.size()))).isZero();
         assertThat(out).anyMatch(l -> l.contains(" dev.vigil.Main source: shared objects file (top)"));
         assertThat(out).anyMatch(l -> l.startsWith("vigil ")); // the version, among the class-loading lines
+    }
+
+    /** The JVM flags of the README's run command, with paths from the exporter module, where the tests run. */
+    private static List<String> readmeFlags() throws IOException {
+        String run = Files.readAllLines(Path.of("..", "README.md")).stream()
+                .filter(l -> l.startsWith("mvn -B -q package -DskipTests && java "))
+                .findFirst().orElseThrow(() -> new AssertionError("README.md has no run command"));
+        String flags = run.substring(run.indexOf("&& java ") + "&& java ".length(), run.indexOf(" -jar "));
+        return List.of(flags.replace("exporter/target/", "target/").split(" "));
     }
 
     private static List<String> lines(Process p) throws IOException {
