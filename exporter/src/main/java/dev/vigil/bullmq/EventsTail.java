@@ -97,27 +97,35 @@ final class EventsTail {
                 }
             }
         }
+        // Keys and ids as each cursor keeps them encoded: most polls move few streams, so few are encoded again.
         List<Batch.Reply<List<StreamMessage<String, String>>>> xreads = new ArrayList<>();
-        List<String> keys = new ArrayList<>(queues.size());
-        List<String> ids = new ArrayList<>(queues.size());
+        List<QueueRef> read = new ArrayList<>(queues.size());
+        List<byte[]> keys = new ArrayList<>(queues.size());
+        List<byte[]> ids = new ArrayList<>(queues.size());
         for (QueueRef q : queues) {
-            String from = cursors.get(q).readFrom();
+            QueueCursor c = cursors.get(q);
+            byte[] from = c.readFromEncoded();
             if (from != null) {
-                keys.add(q.key("events"));
+                if (c.encodedKey == null) {
+                    c.encodedKey = Batch.bulk(q.key("events"));
+                }
+                read.add(q);
+                keys.add(c.encodedKey);
                 ids.add(from);
             }
         }
         if (!cluster) {
             if (!keys.isEmpty()) {
-                xreads.add(batch.xread(maxEventsPerPoll, keys, ids));
+                xreads.add(batch.xread(maxEventsPerPoll, keys, ids, read.get(0).key("events")));
             }
         } else {
             Map<Integer, List<Integer>> slots = new HashMap<>();
-            for (int i = 0; i < keys.size(); i++) {
-                slots.computeIfAbsent(SlotHash.getSlot(keys.get(i)), k -> new ArrayList<>()).add(i);
+            for (int i = 0; i < read.size(); i++) {
+                slots.computeIfAbsent(SlotHash.getSlot(read.get(i).key("events")), k -> new ArrayList<>()).add(i);
             }
             for (List<Integer> slot : slots.values()) {
-                xreads.add(batch.xread(maxEventsPerPoll, slot.stream().map(keys::get).toList(), slot.stream().map(ids::get).toList()));
+                xreads.add(batch.xread(maxEventsPerPoll, slot.stream().map(keys::get).toList(), slot.stream().map(ids::get).toList(),
+                        read.get(slot.get(0)).key("events")));
             }
         }
         return new Reads(queues, infos, xreads);
@@ -145,7 +153,7 @@ final class EventsTail {
         completions = new ArrayList<>();
         for (QueueRef q : reads.queues()) {
             QueueCursor c = cursors.get(q);
-            List<StreamMessage<String, String>> messages = byStream.getOrDefault(q.key("events"), List.of());
+            List<StreamMessage<String, String>> messages = byStream.isEmpty() ? List.of() : byStream.getOrDefault(q.key("events"), List.of());
             Batch.Reply<List<Object>> info = reads.infos().get(q);
             if (c.apply(q, messages, info == null ? null : streamInfo(info), maxEventsPerPoll, completions, lookups, this::noEntriesAdded)) {
                 moved.put(q, next.xinfoStream(q.key("events")));

@@ -1,5 +1,6 @@
 package dev.vigil.bullmq;
 
+import dev.vigil.redis.Batch;
 import dev.vigil.redis.OwnLookups;
 import io.lettuce.core.StreamMessage;
 import java.util.List;
@@ -24,6 +25,10 @@ final class QueueCursor {
     private String pendingRetryJob;       // "waiting" after "active": a retry, unless "stalled" follows
     private boolean lossLogged;
     private boolean reading;              // the XREAD in flight includes this stream
+    private StreamId encodedId;           // the id encodedFrom holds
+    private byte[] encodedFrom;
+    /** The stream's key, encoded for the XREAD once; kept here by EventsTail, which knows the queue. */
+    byte[] encodedKey;
 
     private final boolean labelJobNames;
 
@@ -56,6 +61,19 @@ final class QueueCursor {
     String readFrom() {
         reading = lastId != null;
         return reading ? lastId.toString() : null;
+    }
+
+    /** {@link #readFrom()} encoded for the XREAD, encoded again only when the cursor moved. */
+    byte[] readFromEncoded() {
+        reading = lastId != null;
+        if (!reading) {
+            return null;
+        }
+        if (encodedId != lastId) {
+            encodedId = lastId;
+            encodedFrom = Batch.bulk(lastId.toString());
+        }
+        return encodedFrom;
     }
 
     /**

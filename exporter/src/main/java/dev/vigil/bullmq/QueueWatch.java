@@ -21,10 +21,12 @@ import java.util.logging.Logger;
 
 /**
  * Polls a prefix's queues reading only what changed. The first round trip asks Redis' time, CLIENT LIST and
- * one XREAD over every queue's events stream; the streams that had events name the queues whose state is
- * read, after a second round trip with the hashes of the jobs that finished. State reads go in chunks of
- * {@link #READ_CHUNK} queues, each followed by the timestamps of jobs that became next in line. A poll where
- * nothing moved is one round trip of three commands however many queues there are.
+ * one XREAD over every queue's events stream, followed by the state reads of the queues read whatever the XREAD
+ * says (their turn on the full-read cycle, below; new queues). The streams that had events name the queues
+ * whose state is read next, after a second round trip with the hashes of the jobs that finished and the
+ * timestamps of the first reads' jobs next in line. State reads go in chunks of {@link #READ_CHUNK} queues,
+ * each followed by the timestamps of jobs that became next in line. A poll where nothing moved and no queue
+ * was due is one round trip of three commands however many queues there are; with queues due, two.
  *
  * <p>Some changes write no event: a DEL or an obliterate, a manual edit, events trimmed away by the queue's
  * own settings. So each poll also reads its share of the queues in turn, enough that every queue is read
@@ -75,6 +77,10 @@ final class QueueWatch {
                 toRead.add(q);
             }
         }
+        // The queues read whatever the XREAD says go in its round trip, after it: Redis runs a connection's commands
+        // in order, so these reads see every change the XREAD saw, and what it missed shows as an event next time.
+        // One round trip fewer per poll; the rest (queues that moved, chunks beyond the first) follow as before.
+        List<KnownQueue> early = reader.request(first, toRead.stream().limit(READ_CHUNK).toList());
         CompletableFuture<Void> firstTrip = p.send(first).thenCombine(Pipeline.settled(clients), (a, b) -> null);
         return firstTrip.thenCompose(v -> {
             synchronized (this) {
@@ -85,6 +91,8 @@ final class QueueWatch {
                 }
                 // Read after the XREAD: whatever it did not see yet, these reads do not miss, and it shows as an event next time.
                 unsettled.addAll(toRead);
+                // The timestamps of the early reads' jobs next in line ride along with the events' own second reads.
+                reader.apply(early, keepMissing, due, second);
                 return p.send(second);
             }
         }).thenCompose(v -> {
@@ -93,7 +101,9 @@ final class QueueWatch {
                 if (events != null) {
                     events.finish(Span.fromContext(pollContext).getSpanContext());
                 }
-                return readStates(p, List.copyOf(toRead), 0, keepMissing, due, poll);
+                reader.applyJobTimes(early);
+                // The early reads were toRead's first ones, and a LinkedHashSet keeps them first.
+                return readStates(p, toRead.stream().skip(early.size()).toList(), 0, keepMissing, due, poll);
             }
         }).thenApply(v -> {
             synchronized (this) {

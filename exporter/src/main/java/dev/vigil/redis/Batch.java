@@ -17,6 +17,7 @@ import io.lettuce.core.protocol.CommandWrapper;
 import io.lettuce.core.protocol.RedisCommand;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Batch {
     private static final StringCodec CODEC = StringCodec.UTF8;
+    private static final byte[] COUNT = bulk("COUNT");
+    private static final byte[] STREAMS = bulk("STREAMS");
 
     private final List<RedisCommand<String, String, ?>> commands = new ArrayList<>();
     private final CompletableFuture<Void> settled = new CompletableFuture<>();
@@ -84,14 +87,28 @@ public final class Batch {
      * slot. The reply holds only the streams that had entries, each entry naming its stream.
      */
     public Reply<List<StreamMessage<String, String>>> xread(long count, List<String> keys, List<String> fromIds) {
-        CommandArgs<String, String> args = new CommandArgs<>(CODEC).add("COUNT").add(count).add("STREAMS");
-        for (String k : keys) {
-            args.addKey(k);
-        }
-        for (String id : fromIds) {
-            args.add(id);
-        }
-        return add(CommandType.XREAD, new StreamReadOutput<>(CODEC), args);
+        return xread(count, keys.stream().map(Batch::bulk).toList(), fromIds.stream().map(Batch::bulk).toList(), keys.get(0));
+    }
+
+    /**
+     * The same XREAD from arguments the caller keeps encoded ({@link #bulk}) from poll to poll: writing 2,000
+     * kept arrays costs a fraction of encoding 2,000 strings again.
+     *
+     * @param firstKey the first stream's key, by which a Cluster routes the command
+     */
+    public Reply<List<StreamMessage<String, String>>> xread(long count, List<byte[]> keys, List<byte[]> fromIds, String firstKey) {
+        List<byte[]> parts = new ArrayList<>(3 + keys.size() + fromIds.size());
+        parts.add(COUNT);
+        parts.add(bulk(Long.toString(count)));
+        parts.add(STREAMS);
+        parts.addAll(keys);
+        parts.addAll(fromIds);
+        return add(CommandType.XREAD, new StreamReadOutput<>(CODEC), new EncodedArgs(parts, firstKey.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** An argument encoded as a RESP bulk string, to be kept and handed to {@link #xread(long, List, List, String)}. */
+    public static byte[] bulk(String argument) {
+        return EncodedArgs.bulk(argument);
     }
 
     public Reply<List<String>> time() {
