@@ -53,9 +53,9 @@ public final class BullmqSource implements Source {
         this.shard = new Shard(config.shard());
         BullmqConfig.EventsConfig e = config.events();
         EventsTail events = e.enabled()
-                ? new EventsTail(config.prefix(), e.maxPerPoll(), e.maxTrackedJobs(), e.labelJobNames(), e.maxJobNames(), new JobSpans(tracing, config.redis()), redis.ownLookups())
+                ? new EventsTail(config.name(), e.maxPerPoll(), e.maxTrackedJobs(), e.labelJobNames(), e.maxJobNames(), new JobSpans(tracing, config.redis()), redis.ownLookups())
                 : null;
-        this.watch = new QueueWatch(config, new QueueStateReader(config.prefix(), redis.ownLookups()), events);
+        this.watch = new QueueWatch(config, new QueueStateReader(config.name(), redis.ownLookups()), events);
         if (!config.discovers()) {
             queues = config.queues().stream().map(n -> new QueueRef(config.prefix(), n)).filter(shard::owns).sorted().toList();
         }

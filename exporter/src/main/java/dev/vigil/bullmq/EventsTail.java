@@ -25,7 +25,8 @@ import java.util.logging.Logger;
 final class EventsTail {
     private static final Logger LOG = Logger.getLogger(EventsTail.class.getName());
 
-    private final String prefix;
+    /** The source, as its log lines name it (kind, redis and prefix: two sources may share a prefix). */
+    private final String source;
     private final int maxEventsPerPoll;
     private final int maxTrackedJobs;
     private final int maxJobNames;
@@ -54,11 +55,11 @@ final class EventsTail {
     private final JobSpans jobSpans;
     private final OwnLookups lookups;
 
-    EventsTail(String prefix, int maxEventsPerPoll, int maxTrackedJobs, boolean labelJobNames, int maxJobNames,
+    EventsTail(String source, int maxEventsPerPoll, int maxTrackedJobs, boolean labelJobNames, int maxJobNames,
                JobSpans jobSpans, OwnLookups lookups) {
         this.jobSpans = jobSpans;
         this.lookups = lookups;
-        this.prefix = prefix;
+        this.source = source;
         this.maxEventsPerPoll = maxEventsPerPoll;
         this.maxTrackedJobs = maxTrackedJobs;
         this.labelJobNames = labelJobNames;
@@ -75,7 +76,9 @@ final class EventsTail {
      */
     Reads request(Batch batch, List<QueueRef> queues, Set<QueueRef> fullRead, boolean cluster) {
         Map<QueueRef, Batch.Reply<List<Object>>> infos = new HashMap<>();
-        for (QueueRef q : queues) {
+        QueueCursor[] listed = new QueueCursor[queues.size()];
+        for (int i = 0; i < listed.length; i++) {
+            QueueRef q = queues.get(i);
             QueueCursor c = cursors.get(q);
             if (c == null) {
                 QueueCursor resumed = dropped.remove(q);
@@ -85,13 +88,14 @@ final class EventsTail {
             if (c.needsInfo(fullRead.contains(q))) {
                 infos.put(q, batch.xinfoStream(q.key("events")));
             }
+            listed[i] = c;
         }
         firstRead = false;
         if (cursors.size() > queues.size()) {
-            Set<QueueRef> listed = Set.copyOf(queues);
+            Set<QueueRef> current = Set.copyOf(queues);
             for (var it = cursors.entrySet().iterator(); it.hasNext(); ) {
                 var e = it.next();
-                if (!listed.contains(e.getKey())) {
+                if (!current.contains(e.getKey())) {
                     dropped.put(e.getKey(), e.getValue());
                     it.remove();
                 }
@@ -102,8 +106,9 @@ final class EventsTail {
         List<QueueRef> read = new ArrayList<>(queues.size());
         List<byte[]> keys = new ArrayList<>(queues.size());
         List<byte[]> ids = new ArrayList<>(queues.size());
-        for (QueueRef q : queues) {
-            QueueCursor c = cursors.get(q);
+        for (int i = 0; i < listed.length; i++) {
+            QueueRef q = queues.get(i);
+            QueueCursor c = listed[i];
             byte[] from = c.readFromEncoded();
             if (from != null) {
                 if (c.encodedKey == null) {
@@ -197,7 +202,7 @@ final class EventsTail {
     private void noEntriesAdded() {
         if (!noEntriesAddedLogged) {
             noEntriesAddedLogged = true;
-            LOG.warning("prefix " + prefix + ": this Redis (before 7.0) does not report a stream's entries-added,"
+            LOG.warning("source " + source + ": this Redis (before 7.0) does not report a stream's entries-added,"
                     + " so events lost to stream trimming cannot be counted");
         }
     }

@@ -51,13 +51,24 @@ final class FinishedJobs {
     private final Map<String, Totals> byName = new HashMap<>();
     private final int maxNames;
     long eventsLost;
+    /** The totals under "", the only ones when job names are not labels, kept out of the map for the poll's sake. */
+    private final Totals unnamed = new Totals();
 
     FinishedJobs(int maxNames) {
         this.maxNames = maxNames;
     }
 
+    /** The totals of a queue whose job names are not labels ({@code of("")}), without a map lookup. */
+    Totals unnamed() {
+        return unnamed;
+    }
+
     /** The totals for a job-name label value; beyond the cap, names share the value "other". */
     Totals of(String nameLabel) {
+        if (nameLabel.isEmpty()) {
+            byName.putIfAbsent("", unnamed);
+            return unnamed;
+        }
         Totals t = byName.get(nameLabel);
         if (t != null) {
             return t;

@@ -131,7 +131,7 @@ final class KnownQueue {
             for (JobState s : STATES) {
                 byState.put(s, counts[s.ordinal()]);
             }
-            countsByState = Map.copyOf(byState);
+            countsByState = Map.copyOf(byState); // immutable already, so QueueState's own copy of it is this same map
         }
     }
 

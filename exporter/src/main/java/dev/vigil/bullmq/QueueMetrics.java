@@ -14,6 +14,9 @@ import java.util.function.Function;
  * once per family.
  */
 final class QueueMetrics {
+    /** values() copies its array at every call: once per queue per poll. */
+    private static final JobState[] STATES = JobState.values();
+
     private QueueMetrics() {
     }
 
@@ -32,7 +35,7 @@ final class QueueMetrics {
         FamilyBuilder workers = FamilyBuilder.gauge("bullmq_queue_workers",
                 "Worker connections of the queue, from CLIENT LIST names as BullMQ's getWorkers() matches them",
                 "redis", "prefix", "queue");
-        jobs.expect(queues.size() * JobState.values().length);
+        jobs.expect(queues.size() * STATES.length);
         paused.expect(queues.size());
         oldest.expect(queues.size());
         workers.expect(queues.size());
@@ -45,12 +48,14 @@ final class QueueMetrics {
             of[i] = l;
             finished[i] = finishedOf.apply(q.queue());
             anyFinished |= finished[i] != null;
-            for (JobState state : JobState.values()) {
+            for (JobState state : STATES) {
                 jobs.add(l.gauge(state.ordinal(), q.counts().get(state)));
             }
             paused.add(l.gauge(QueueLabels.PAUSED, q.paused() ? 1 : 0));
             oldest.add(l.gauge(QueueLabels.OLDEST, q.oldestWaitingAgeSeconds()));
-            q.workers().ifPresent(n -> workers.add(l.gauge(QueueLabels.WORKERS, n)));
+            if (q.workers().isPresent()) {
+                workers.add(l.gauge(QueueLabels.WORKERS, q.workers().getAsInt()));
+            }
         }
         List<MetricSnapshot> out = new ArrayList<>(List.of(jobs.build(labels.kept("bullmq_job_count")),
                 paused.build(labels.kept("bullmq_queue_paused")), oldest.build(labels.kept("bullmq_queue_oldest_waiting_job_age_seconds")),
@@ -63,40 +68,65 @@ final class QueueMetrics {
 
     private static List<MetricSnapshot> finishedFamilies(QueueLabels.Of[] of, FinishedJobs[] finished, boolean labelJobNames,
                                                          QueueLabels queueLabels) {
-        String[] labels = labelJobNames ? new String[] {"redis", "prefix", "queue", "job_name"} : new String[] {"redis", "prefix", "queue"};
-        String from = ", counted from the queue's events stream";
-        FamilyBuilder completed = FamilyBuilder.counter("bullmq_jobs_completed", "Jobs completed" + from, labels);
-        FamilyBuilder failed = FamilyBuilder.counter("bullmq_jobs_failed", "Jobs failed for good (retries exhausted or unrecoverable)" + from, labels);
-        FamilyBuilder retried = FamilyBuilder.counter("bullmq_jobs_retried",
-                "Jobs sent back to wait or delayed from active without finishing: retries, and rate-limit moves" + from, labels);
-        FamilyBuilder stalled = FamilyBuilder.counter("bullmq_jobs_stalled", "Jobs found stalled (lock lost while active)" + from, labels);
-        FamilyBuilder wait = FamilyBuilder.histogram("bullmq_job_wait_seconds",
-                "Time completed jobs waited from becoming ready (created plus delay) to being taken by a worker", labels);
-        FamilyBuilder processing = FamilyBuilder.histogram("bullmq_job_processing_seconds",
-                "Time completed jobs took from processedOn to finishedOn", labels);
-        FamilyBuilder lost = FamilyBuilder.counter("bullmq_events_lost",
-                "Events trimmed from the stream before Vigil read them (Redis 7+ only); counters missed these", "redis", "prefix", "queue");
+        Finished families = new Finished(labelJobNames);
         for (int i = 0; i < of.length; i++) {
             FinishedJobs f = finished[i];
             if (f == null) {
                 continue;
             }
             QueueLabels.Of l = of[i];
-            f.all().forEach((jobName, t) -> {
-                Labels values = l.finished(jobName, labelJobNames);
-                completed.add(l.counter(QueueLabels.COMPLETED, t.completed, values));
-                failed.add(l.counter(QueueLabels.FAILED, t.failed, values));
-                retried.add(l.counter(QueueLabels.RETRIED, t.retried, values));
-                stalled.add(l.counter(QueueLabels.STALLED, t.stalled, values));
-                // A histogram of no observations carries nothing but its 22 series: it appears with the first job.
-                addIfObserved(wait, t.waitTimeIfAny(), values);
-                addIfObserved(processing, t.processingTimeIfAny(), values);
-            });
-            lost.add(l.eventsLost(f.eventsLost));
+            if (!labelJobNames) {
+                // One entry, under the queue's own labels: no walk of the map per queue per poll.
+                families.add(l, l.queue, f.unnamed());
+            } else {
+                f.all().forEach((jobName, t) -> families.add(l, l.finished(jobName, true), t));
+            }
+            families.lost.add(l.eventsLost(f.eventsLost));
         }
-        return List.of(completed.build(queueLabels.kept("bullmq_jobs_completed")), failed.build(queueLabels.kept("bullmq_jobs_failed")),
-                retried.build(queueLabels.kept("bullmq_jobs_retried")), stalled.build(queueLabels.kept("bullmq_jobs_stalled")),
-                wait.build(), processing.build(), lost.build(queueLabels.kept("bullmq_events_lost")));
+        return families.build(queueLabels);
+    }
+
+    /** The finished-job families of one poll. */
+    private static final class Finished {
+        private static final String FROM = ", counted from the queue's events stream";
+        final FamilyBuilder completed;
+        final FamilyBuilder failed;
+        final FamilyBuilder retried;
+        final FamilyBuilder stalled;
+        final FamilyBuilder wait;
+        final FamilyBuilder processing;
+        final FamilyBuilder lost;
+
+        Finished(boolean labelJobNames) {
+            String[] labels = labelJobNames ? new String[] {"redis", "prefix", "queue", "job_name"} : new String[] {"redis", "prefix", "queue"};
+            completed = FamilyBuilder.counter("bullmq_jobs_completed", "Jobs completed" + FROM, labels);
+            failed = FamilyBuilder.counter("bullmq_jobs_failed", "Jobs failed for good (retries exhausted or unrecoverable)" + FROM, labels);
+            retried = FamilyBuilder.counter("bullmq_jobs_retried",
+                    "Jobs sent back to wait or delayed from active without finishing: retries, and rate-limit moves" + FROM, labels);
+            stalled = FamilyBuilder.counter("bullmq_jobs_stalled", "Jobs found stalled (lock lost while active)" + FROM, labels);
+            wait = FamilyBuilder.histogram("bullmq_job_wait_seconds",
+                    "Time completed jobs waited from becoming ready (created plus delay) to being taken by a worker", labels);
+            processing = FamilyBuilder.histogram("bullmq_job_processing_seconds",
+                    "Time completed jobs took from processedOn to finishedOn", labels);
+            lost = FamilyBuilder.counter("bullmq_events_lost",
+                    "Events trimmed from the stream before Vigil read them (Redis 7+ only); counters missed these", "redis", "prefix", "queue");
+        }
+
+        void add(QueueLabels.Of l, Labels values, FinishedJobs.Totals t) {
+            completed.add(l.counter(QueueLabels.COMPLETED, t.completed, values));
+            failed.add(l.counter(QueueLabels.FAILED, t.failed, values));
+            retried.add(l.counter(QueueLabels.RETRIED, t.retried, values));
+            stalled.add(l.counter(QueueLabels.STALLED, t.stalled, values));
+            // A histogram of no observations carries nothing but its 22 series: it appears with the first job.
+            addIfObserved(wait, t.waitTimeIfAny(), values);
+            addIfObserved(processing, t.processingTimeIfAny(), values);
+        }
+
+        List<MetricSnapshot> build(QueueLabels kept) {
+            return List.of(completed.build(kept.kept("bullmq_jobs_completed")), failed.build(kept.kept("bullmq_jobs_failed")),
+                    retried.build(kept.kept("bullmq_jobs_retried")), stalled.build(kept.kept("bullmq_jobs_stalled")),
+                    wait.build(), processing.build(), lost.build(kept.kept("bullmq_events_lost")));
+        }
     }
 
     private static void addIfObserved(FamilyBuilder family, Histogram h, Labels values) {

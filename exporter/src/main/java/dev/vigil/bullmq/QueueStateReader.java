@@ -20,14 +20,15 @@ import java.util.logging.Logger;
 final class QueueStateReader {
     private static final Logger LOG = Logger.getLogger(QueueStateReader.class.getName());
 
-    private final String prefix;
+    /** The source, as its log lines name it (kind, redis and prefix: two sources may share a prefix). */
+    private final String source;
     private final OwnLookups lookups;
     private final Map<QueueRef, KnownQueue> known = new HashMap<>();
     private final Set<String> skippedLogged = ConcurrentHashMap.newKeySet();
     private List<QueueRef> listed = List.of();
 
-    QueueStateReader(String prefix, OwnLookups lookups) {
-        this.prefix = prefix;
+    QueueStateReader(String source, OwnLookups lookups) {
+        this.source = source;
         this.lookups = lookups;
     }
 
@@ -66,7 +67,7 @@ final class QueueStateReader {
             }
             // e.g. WRONGTYPE: a key under the prefix that is not BullMQ's. Skip the queue, keep the rest.
             if (skippedLogged.add(k.queue.name())) {
-                LOG.warning("prefix " + prefix + ": skipping queue '" + k.queue.name() + "': " + refusal);
+                LOG.warning("source " + source + ": skipping queue '" + k.queue.name() + "': " + refusal);
             }
             known.remove(k.queue);
         }

@@ -121,7 +121,7 @@ final class QueueWatch {
      */
     private void stillCurrent(long poll) {
         if (poll != polls) {
-            throw new CancellationException("prefix " + config.prefix() + ": poll superseded by a newer one");
+            throw new CancellationException("source " + config.name() + ": poll superseded by a newer one");
         }
     }
 
@@ -193,7 +193,7 @@ final class QueueWatch {
             if (e.getCause() instanceof RedisCommandExecutionException refused) {
                 if (!clientListRefusedLogged) {
                     clientListRefusedLogged = true;
-                    LOG.warning("prefix " + config.prefix() + ": CLIENT LIST refused (" + refused.getMessage()
+                    LOG.warning("source " + config.name() + ": CLIENT LIST refused (" + refused.getMessage()
                             + "); bullmq_queue_workers is not reported");
                 }
                 return null;

@@ -85,9 +85,29 @@ public final class FamilyBuilder {
     }
 
     /**
-     * Adds a sample built earlier, e.g. kept from the last poll because its value did not change: snapshots are
-     * immutable, so thousands of unchanged series cost no new objects.
+     * Adds a gauge sample built earlier, e.g. kept from the last poll because its value did not change: snapshots
+     * are immutable, so thousands of unchanged series cost no new objects. The type is checked on this family,
+     * not on the sample: reading each of 16,000 kept samples' headers at every poll of 1,000 queues was cache
+     * misses enough to be a tenth of a poll's CPU.
      */
+    public FamilyBuilder add(GaugeDataPointSnapshot point) {
+        return addKept(Type.GAUGE, point);
+    }
+
+    /** A counter sample built earlier; see {@link #add(GaugeDataPointSnapshot)}. */
+    public FamilyBuilder add(CounterDataPointSnapshot point) {
+        return addKept(Type.COUNTER, point);
+    }
+
+    private FamilyBuilder addKept(Type expected, DataPointSnapshot point) {
+        if (type != expected) {
+            throw new IllegalArgumentException(name + " is a " + type + ", not a " + expected);
+        }
+        points.add(point);
+        return this;
+    }
+
+    /** Adds a sample built earlier, of a type known only at run time. */
     public FamilyBuilder add(DataPointSnapshot point) {
         boolean fits = switch (type) {
             case GAUGE -> point instanceof GaugeDataPointSnapshot;

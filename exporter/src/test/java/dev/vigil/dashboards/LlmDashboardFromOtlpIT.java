@@ -51,50 +51,54 @@ class LlmDashboardFromOtlpIT {
              SdkSender globex = new SdkSender(vigil.baseUrl(), "json", SdkSender.resource("search-api", "pod-2", Map.of("app.tenant_id", "globex")), true);
              PrometheusServer prometheus = PrometheusServer.start(PrometheusServer.Setup.scraping(URI.create(vigil.baseUrl()).getAuthority())
                      .withRules(KnownMetrics.ruleFiles()).withExemplarStorage())) {
-            calls.scheduleWithFixedDelay(() -> {
-                try {
-                    traces.add(acme.span("chat gpt-4o-mini", false, "gen_ai.provider.name", "openai", "gen_ai.request.model", "gpt-4o-mini",
-                            "gen_ai.usage.input_tokens", 1200L, "gen_ai.usage.output_tokens", 150L, "gen_ai.usage.cache_read.input_tokens", 400L,
-                            "app.feature", "chat"));
-                    traces.add(acme.span("chat gpt-4o-mini", true, "gen_ai.provider.name", "openai", "gen_ai.request.model", "gpt-4o-mini",
-                            "gen_ai.usage.input_tokens", 900L, "gen_ai.usage.output_tokens", 0L, "error.type", "429", "app.feature", "chat"));
-                    traces.add(acme.span("summarize", false, "gen_ai.system", "internal", "gen_ai.request.model", "in-house-summarizer",
-                            "gen_ai.usage.input_tokens", 800L, "gen_ai.usage.output_tokens", 90L, "app.feature", "summaries"));
-                    traces.add(globex.span("chat claude-sonnet-4-5", false, "gen_ai.provider.name", "anthropic",
-                            "gen_ai.request.model", "claude-sonnet-4-5", "gen_ai.usage.input_tokens", 5000L, "gen_ai.usage.output_tokens", 700L,
-                            "gen_ai.usage.cache_read.input_tokens", 3000L, "gen_ai.usage.cache_creation.input_tokens", 1000L, "app.feature", "search"));
-                    if (!acme.flushSpans() || !globex.flushSpans()) {
-                        throw new AssertionError("Vigil did not accept an export");
+            // The calls stop before the senders and Vigil close (the resources above): a call that ran after a
+            // sender was shut down failed its export and, on a slow machine, the test with it.
+            try {
+                calls.scheduleWithFixedDelay(() -> {
+                    try {
+                        traces.add(acme.span("chat gpt-4o-mini", false, "gen_ai.provider.name", "openai", "gen_ai.request.model", "gpt-4o-mini",
+                                "gen_ai.usage.input_tokens", 1200L, "gen_ai.usage.output_tokens", 150L, "gen_ai.usage.cache_read.input_tokens", 400L,
+                                "app.feature", "chat"));
+                        traces.add(acme.span("chat gpt-4o-mini", true, "gen_ai.provider.name", "openai", "gen_ai.request.model", "gpt-4o-mini",
+                                "gen_ai.usage.input_tokens", 900L, "gen_ai.usage.output_tokens", 0L, "error.type", "429", "app.feature", "chat"));
+                        traces.add(acme.span("summarize", false, "gen_ai.system", "internal", "gen_ai.request.model", "in-house-summarizer",
+                                "gen_ai.usage.input_tokens", 800L, "gen_ai.usage.output_tokens", 90L, "app.feature", "summaries"));
+                        traces.add(globex.span("chat claude-sonnet-4-5", false, "gen_ai.provider.name", "anthropic",
+                                "gen_ai.request.model", "claude-sonnet-4-5", "gen_ai.usage.input_tokens", 5000L, "gen_ai.usage.output_tokens", 700L,
+                                "gen_ai.usage.cache_read.input_tokens", 3000L, "gen_ai.usage.cache_creation.input_tokens", 1000L, "app.feature", "search"));
+                        if (!acme.flushSpans() || !globex.flushSpans()) {
+                            throw new AssertionError("Vigil did not accept an export");
+                        }
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
                     }
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                }
-            }, 0, 500, TimeUnit.MILLISECONDS);
-            prometheus.awaitQuery("llm_requests_total", Duration.ofSeconds(60), r -> r.size() == 4);
+                }, 0, 500, TimeUnit.MILLISECONDS);
+                prometheus.awaitQuery("llm_requests_total", Duration.ofSeconds(60), r -> r.size() == 4);
 
-            Map<String, List<String>> expected = new LinkedHashMap<>();
-            expected.put("job", List.of("vigil"));
-            expected.put("instance", List.of(URI.create(vigil.baseUrl()).getAuthority()));
-            expected.put("provider", List.of("anthropic", "internal", "openai"));
-            expected.put("model", List.of("claude-sonnet-4-5", "in-house-summarizer", "gpt-4o-mini"));
-            List<String> checked = new ArrayList<>();
-            List<String> failed = DashboardsLiveIT.checkPanels(List.of(llm), NOT_FROM_CALLS, prometheus, expected, checked);
-            checked.forEach(System.out::println);
-            assertThat(failed).as("LLM panel queries without a series with a value").isEmpty();
-            assertThat(checked).hasSizeGreaterThan(20);
+                Map<String, List<String>> expected = new LinkedHashMap<>();
+                expected.put("job", List.of("vigil"));
+                expected.put("instance", List.of(URI.create(vigil.baseUrl()).getAuthority()));
+                expected.put("provider", List.of("anthropic", "internal", "openai"));
+                expected.put("model", List.of("claude-sonnet-4-5", "in-house-summarizer", "gpt-4o-mini"));
+                List<String> checked = new ArrayList<>();
+                List<String> failed = DashboardsLiveIT.checkPanels(List.of(llm), NOT_FROM_CALLS, prometheus, expected, checked);
+                checked.forEach(System.out::println);
+                assertThat(failed).as("LLM panel queries without a series with a value").isEmpty();
+                assertThat(checked).hasSizeGreaterThan(20);
 
-            // The cost series' exemplars are the applications' own calls.
-            Set<String> exemplarTraces = new TreeSet<>();
-            for (Object series : prometheus.exemplars("llm_cost_usd_total", Duration.ofMinutes(10))) {
-                for (Object e : ((JsonObject) series).getJsonArray("exemplars", new JsonArray())) {
-                    exemplarTraces.add(((JsonObject) e).getJsonObject("labels").getString("trace_id"));
+                // The cost series' exemplars are the applications' own calls.
+                Set<String> exemplarTraces = new TreeSet<>();
+                for (Object series : prometheus.exemplars("llm_cost_usd_total", Duration.ofMinutes(10))) {
+                    for (Object e : ((JsonObject) series).getJsonArray("exemplars", new JsonArray())) {
+                        exemplarTraces.add(((JsonObject) e).getJsonObject("labels").getString("trace_id"));
+                    }
                 }
+                assertThat(exemplarTraces).isNotEmpty();
+                assertThat(traces).containsAll(exemplarTraces);
+            } finally {
+                calls.shutdown();
+                calls.awaitTermination(20, TimeUnit.SECONDS);
             }
-            assertThat(exemplarTraces).isNotEmpty();
-            assertThat(traces).containsAll(exemplarTraces);
-        } finally {
-            calls.shutdown();
-            calls.awaitTermination(20, TimeUnit.SECONDS);
         }
         assertThat(failure.get()).as("the applications' exports").isNull();
     }
