@@ -32,6 +32,12 @@ export function start(cmd, args, { log, env } = {}) {
   const startedAt = process.hrtime.bigint();
   let exited = false;
   const exit = new Promise((r) => child.on('exit', (code) => { exited = true; r(code); }));
+  // A program that is not installed (ENOENT) emits 'error' and no 'exit': it counts as exited, with the reason
+  // in its log, so that the step using it fails as a row of the table instead of ending the benchmark.
+  child.on('error', (e) => {
+    keep(`cannot start ${cmd}: ${e.message}\n`);
+    exited = true;
+  });
   return {
     pid: child.pid,
     startedAt,
