@@ -17,6 +17,8 @@ public final class SourceConnection {
     private final Vertx vertx;
     // Polls never overlap, but each runs across Lettuce and Vert.x threads: volatile keeps it visible.
     private volatile Pipeline pipeline;
+    // A connection started before the first poll (openEarly), taken by the first poll that needs one.
+    private volatile CompletionStage<Pipeline> opening;
 
     public SourceConnection(RedisEndpoint redis, Vertx vertx) {
         this.redis = redis;
@@ -41,7 +43,22 @@ public final class SourceConnection {
                 .recover(e -> Future.failedFuture(RedisErrors.classify(redis.name(), e)));
     }
 
+    /**
+     * Starts opening the connection now, on a thread of its own, so that the first poll finds it open or nearly so.
+     * The first connection of a process loads and links Lettuce, Reactor and Netty's channel classes: about a
+     * quarter of a second, which otherwise started only with the first poll, after the HTTP server was up.
+     * A failed early connection fails the first poll only; the next poll connects again.
+     */
+    public void openEarly() {
+        opening = CompletableFuture.supplyAsync(redis::connect).thenCompose(c -> c);
+    }
+
     public Future<Void> close() {
+        CompletionStage<Pipeline> early = opening;
+        opening = null;
+        if (early != null) {
+            early.thenAccept(Pipeline::close);
+        }
         Pipeline p = pipeline;
         pipeline = null;
         return p == null ? Future.succeededFuture() : Future.fromCompletionStage(p.close()).recover(e -> Future.succeededFuture());
@@ -52,7 +69,9 @@ public final class SourceConnection {
         if (p != null && p.isOpen()) {
             return CompletableFuture.completedFuture(p);
         }
-        return redis.connect().thenApply(opened -> {
+        CompletionStage<Pipeline> early = opening;
+        opening = null;
+        return (early != null ? early : redis.connect()).thenApply(opened -> {
             pipeline = opened;
             return opened;
         });
