@@ -56,10 +56,6 @@ public final class BullmqSource implements Source {
                 ? new EventsTail(config.name(), e.maxPerPoll(), e.maxTrackedJobs(), e.labelJobNames(), e.maxJobNames(), new JobSpans(tracing, config.redis()), redis.ownLookups())
                 : null;
         this.watch = new QueueWatch(config, new QueueStateReader(config.name(), redis.ownLookups()), events);
-        connection.openEarly();
-        if (discoveryConnection != null) {
-            discoveryConnection.openEarly();
-        }
         if (!config.discovers()) {
             queues = config.queues().stream().map(n -> new QueueRef(config.prefix(), n)).filter(shard::owns).sorted().toList();
         }

@@ -59,8 +59,7 @@ final class QueueCursor {
 
     /** Where this stream's XREAD starts, or null when its end is not known yet (its first XINFO is in flight). */
     String readFrom() {
-        reading = lastId != null;
-        return reading ? lastId.toString() : null;
+        return readFromEncoded() == null ? null : lastId.toString();
     }
 
     /** {@link #readFrom()} encoded for the XREAD, encoded again only when the cursor moved. */

@@ -87,8 +87,8 @@ public final class FamilyBuilder {
     /**
      * Adds a gauge sample built earlier, e.g. kept from the last poll because its value did not change: snapshots
      * are immutable, so thousands of unchanged series cost no new objects. The type is checked on this family,
-     * not on the sample: reading each of 16,000 kept samples' headers at every poll of 1,000 queues was cache
-     * misses enough to be a tenth of a poll's CPU.
+     * not on the sample, whose header need not be read: this method was 13% of the Java samples of a 1,000-queue
+     * profile when it checked each sample's class (side by side, the change did not show in the poll's time).
      */
     public FamilyBuilder add(GaugeDataPointSnapshot point) {
         return addKept(Type.GAUGE, point);
@@ -102,20 +102,6 @@ public final class FamilyBuilder {
     private FamilyBuilder addKept(Type expected, DataPointSnapshot point) {
         if (type != expected) {
             throw new IllegalArgumentException(name + " is a " + type + ", not a " + expected);
-        }
-        points.add(point);
-        return this;
-    }
-
-    /** Adds a sample built earlier, of a type known only at run time. */
-    public FamilyBuilder add(DataPointSnapshot point) {
-        boolean fits = switch (type) {
-            case GAUGE -> point instanceof GaugeDataPointSnapshot;
-            case COUNTER -> point instanceof CounterDataPointSnapshot;
-            case HISTOGRAM -> point instanceof HistogramDataPointSnapshot;
-        };
-        if (!fits) {
-            throw new IllegalArgumentException(name + " is a " + type + ", not a " + point.getClass().getSimpleName());
         }
         points.add(point);
         return this;

@@ -17,12 +17,18 @@ public final class SourceConnection {
     private final Vertx vertx;
     // Polls never overlap, but each runs across Lettuce and Vert.x threads: volatile keeps it visible.
     private volatile Pipeline pipeline;
-    // A connection started before the first poll (openEarly), taken by the first poll that needs one.
+    // The connection started when this was made, taken by the first poll that needs one.
     private volatile CompletionStage<Pipeline> opening;
 
+    /**
+     * Starts opening the connection at once, on a thread of its own, so that the first poll finds it open or
+     * nearly so: the first connection of a process loads and links Lettuce, Reactor and Netty's channel classes,
+     * about a quarter of a second that otherwise began only with the first poll, after the HTTP server was up.
+     */
     public SourceConnection(RedisEndpoint redis, Vertx vertx) {
         this.redis = redis;
         this.vertx = vertx;
+        this.opening = CompletableFuture.supplyAsync(redis::connect).thenCompose(c -> c);
     }
 
     public RedisEndpoint redis() {
@@ -43,16 +49,6 @@ public final class SourceConnection {
                 .recover(e -> Future.failedFuture(RedisErrors.classify(redis.name(), e)));
     }
 
-    /**
-     * Starts opening the connection now, on a thread of its own, so that the first poll finds it open or nearly so.
-     * The first connection of a process loads and links Lettuce, Reactor and Netty's channel classes: about a
-     * quarter of a second, which otherwise started only with the first poll, after the HTTP server was up.
-     * A failed early connection fails the first poll only; the next poll connects again.
-     */
-    public void openEarly() {
-        opening = CompletableFuture.supplyAsync(redis::connect).thenCompose(c -> c);
-    }
-
     public Future<Void> close() {
         CompletionStage<Pipeline> early = opening;
         opening = null;
@@ -71,7 +67,8 @@ public final class SourceConnection {
         }
         CompletionStage<Pipeline> early = opening;
         opening = null;
-        return (early != null ? early : redis.connect()).thenApply(opened -> {
+        // An early connection that failed (Redis started after Vigil, as sidecars often do) is tried again now.
+        return (early != null ? early.exceptionallyCompose(e -> redis.connect()) : redis.connect()).thenApply(opened -> {
             pipeline = opened;
             return opened;
         });
