@@ -49,7 +49,10 @@ final class QueueMetrics {
             finished[i] = finishedOf.apply(q.queue());
             anyFinished |= finished[i] != null;
             for (JobState state : STATES) {
-                jobs.add(l.gauge(state.ordinal(), q.counts().get(state)));
+                long n = q.counts().get(state);
+                if (n != 0 || state.reportedFromStart || l.reported(state.ordinal())) {
+                    jobs.add(l.gauge(state.ordinal(), n));
+                }
             }
             paused.add(l.gauge(QueueLabels.PAUSED, q.paused() ? 1 : 0));
             oldest.add(l.gauge(QueueLabels.OLDEST, q.oldestWaitingAgeSeconds()));

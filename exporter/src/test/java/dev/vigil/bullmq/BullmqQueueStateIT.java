@@ -80,9 +80,11 @@ class BullmqQueueStateIT {
             Scrape s = vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_queue_workers", "redis", "main", "prefix", "bull", "queue", "emails").isPresent());
             long elapsedMs = redisNowMs() - now;
             Map<String, Double> expected = Map.of("waiting", 5.0, "active", 1.0, "delayed", 3.0, "prioritized", 2.0,
-                    "paused", 0.0, "waiting-children", 1.0, "completed", 4.0, "failed", 2.0);
+                    "waiting-children", 1.0, "completed", 4.0, "failed", 2.0);
             expected.forEach((state, n) -> assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "emails", "state", state))
                     .as(state).isEqualTo(n));
+            // The paused list has never held a job: no series of a constant 0.
+            assertThat(s.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "emails", "state", "paused")).isEmpty();
             assertThat(s.require("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "emails")).isEqualTo(0.0);
             assertThat(s.require("bullmq_queue_workers", "redis", "main", "prefix", "bull", "queue", "emails")).isEqualTo(2.0);
             // The wait tail (120 s) is older than the head of prioritized (30 s); job 10 is not next, so not counted.
@@ -122,7 +124,8 @@ class BullmqQueueStateIT {
 
             assertThat(s.require("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "v6")).isEqualTo(1.0);
             assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "v6", "state", "waiting")).isEqualTo(3.0);
-            assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "v6", "state", "paused")).isEqualTo(0.0);
+            // BullMQ 6 has no paused list: no paused series, as its getJobCounts() has no paused entry.
+            assertThat(s.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "v6", "state", "paused")).isEmpty();
             // Job hashes missing (removed meanwhile): no age rather than a made-up one.
             assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "redis", "main", "prefix", "bull", "queue", "v6")).isEqualTo(0.0);
 
@@ -130,6 +133,15 @@ class BullmqQueueStateIT {
             assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "legacy", "state", "paused")).isEqualTo(2.0);
             assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "redis", "main", "prefix", "bull", "queue", "legacy"))
                     .isBetween(40.0, 40.0 + elapsed);
+
+            // Resumed as BullMQ 5 does it: the paused series, once reported, stays and reads 0 rather than ending.
+            redis.app().rpoplpush("bull:tenant:42:reports:paused", "bull:tenant:42:reports:wait");
+            redis.app().rpoplpush("bull:tenant:42:reports:paused", "bull:tenant:42:reports:wait");
+            redis.app().hdel("bull:tenant:42:reports:meta", "paused");
+            Scrape resumed = vigil.awaitScrape(Duration.ofSeconds(10),
+                    x -> x.require("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "tenant:42:reports") == 0.0);
+            assertThat(resumed.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "tenant:42:reports", "state", "paused")).isEqualTo(0.0);
+            assertThat(resumed.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "tenant:42:reports", "state", "waiting")).isEqualTo(2.0);
         }
     }
 

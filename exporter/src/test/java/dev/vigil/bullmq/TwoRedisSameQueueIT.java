@@ -75,8 +75,8 @@ class TwoRedisSameQueueIT {
                 assertThat(count(s, "jobs", "failed")).isEqualTo(2.0);
                 assertThat(s.require("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "email")).isEqualTo(0.0);
                 assertThat(s.require("bullmq_queue_paused", "redis", "jobs", "prefix", "bull", "queue", "email")).isEqualTo(1.0);
-                // Eight states on each Redis, and no other bullmq_job_count series.
-                assertThat(s.series().keySet().stream().filter(k -> k.startsWith("bullmq_job_count{")).count()).isEqualTo(16);
+                // Six states on each Redis (paused and waiting-children have held no job), and no other bullmq_job_count series.
+                assertThat(s.series().keySet().stream().filter(k -> k.startsWith("bullmq_job_count{")).count()).isEqualTo(12);
                 assertThat(s.require("bullmq_queues_discovered", "source", "bullmq/main/bull", "redis", "main")).isEqualTo(1.0);
                 assertThat(s.require("bullmq_queues_discovered", "source", "bullmq/jobs/bull", "redis", "jobs")).isEqualTo(1.0);
 
