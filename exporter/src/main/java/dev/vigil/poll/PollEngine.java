@@ -31,6 +31,8 @@ public final class PollEngine {
     private static final Logger LOG = Logger.getLogger(PollEngine.class.getName());
     /** Jitter spreads sources that share an interval, so they do not hit Redis in the same millisecond. */
     private static final Duration MAX_JITTER = Duration.ofSeconds(1);
+    /** How many timeouts a source's first poll may take (see {@code timeoutMillis}). */
+    static final int FIRST_POLL_TIMEOUTS = 2;
     static final double[] POLL_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
     /** The window of the {@code _max} gauge: the longest poll of the last one to three minutes, as Micrometer's timers keep it. */
     private static final long MAX_WINDOW_MS = Duration.ofMinutes(1).toMillis();
@@ -136,12 +138,13 @@ public final class PollEngine {
             }
             // Set by whichever comes first, the poll's own end or its abandonment: the next poll is scheduled once.
             AtomicBoolean finished = new AtomicBoolean();
-            long timeoutId = vertx.setTimer(source.timeout().toMillis(), id -> {
+            long timeoutMs = timeoutMillis(state.polledOnce());
+            long timeoutId = vertx.setTimer(timeoutMs, id -> {
                 if (settled.compareAndSet(false, true)) {
-                    String message = "poll took longer than its timeout of " + source.timeout().toMillis() + " ms";
+                    String message = "poll took longer than its timeout of " + timeoutMs + " ms";
                     Tracing.failed(span, new PollException(PollErrorReason.TIMEOUT, message, null));
                     fail(PollErrorReason.TIMEOUT, message, start, span);
-                    vertx.setTimer(source.timeout().toMillis(), grace -> abandon(finished, span, start));
+                    vertx.setTimer(timeoutMs, grace -> abandon(finished, span, start));
                 }
             });
             poll.onComplete(ar -> {
@@ -165,6 +168,17 @@ public final class PollEngine {
                     scheduleNext(start);
                 }
             });
+        }
+
+        /**
+         * A source's first poll runs on a cold JVM: classes loading, code interpreted, its connection opening. At
+         * 1,000 queues it took 1.1-1.4 s on a 2-core machine whose later polls take a few milliseconds, so with a
+         * 1 s interval every start reported a healthy source down, and counted a timeout, before its second poll.
+         * The first poll gets twice the timeout: enough for that, and a source that hangs is still reported soon.
+         */
+        private long timeoutMillis(boolean polledOnce) {
+            long configured = source.timeout().toMillis();
+            return polledOnce ? configured : configured * FIRST_POLL_TIMEOUTS;
         }
 
         /**

@@ -30,6 +30,8 @@ class PollEngineTest {
         final AtomicBoolean failing = new AtomicBoolean(true);
         final AtomicBoolean hanging = new AtomicBoolean(false);
         final java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+        /** Each poll succeeds this long after it starts (a timer of the context it was called on). */
+        final java.util.concurrent.atomic.AtomicLong takesMs = new java.util.concurrent.atomic.AtomicLong();
 
         @Override
         public String name() {
@@ -56,6 +58,10 @@ class PollEngineTest {
             polls.incrementAndGet();
             if (hanging.get()) {
                 return Future.future(p -> { });
+            }
+            if (takesMs.get() > 0) {
+                Vertx vertx = Vertx.currentContext().owner();
+                return Future.future(p -> vertx.setTimer(takesMs.get(), id -> p.complete(new PollResult(List.of(up(1)), "slow"))));
             }
             return failing.get()
                     ? Future.failedFuture(new PollException(PollErrorReason.CONNECTION, "refused", null))
@@ -131,6 +137,23 @@ class PollEngineTest {
 
         source.hanging.set(false);
         await(() -> engine.sources().get(0).state().up());
+    }
+
+    @Test
+    void theFirstPollMayTakeTwiceTheTimeoutAndLaterPollsTheirTimeout() {
+        Switchable source = new Switchable();
+        source.failing.set(false);
+        source.takesMs.set(300); // past the 200 ms timeout, within twice it
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PollEngine engine = new PollEngine(vertx, List.of(source), registry, Tracing.off(), new Random(1));
+        vertx.runOnContext(v -> engine.start());
+        await(() -> engine.sources().get(0).state().polledOnce());
+        assertThat(engine.sources().get(0).state().up()).isTrue();
+        assertThat(registry.get("vigil.source.poll.errors").tag("reason", "timeout").counter().count()).isEqualTo(0.0);
+
+        await(() -> registry.get("vigil.source.poll.errors").tag("reason", "timeout").counter().count() >= 1.0);
+        assertThat(source.polls.get()).isGreaterThanOrEqualTo(2);
+        assertThat(engine.sources().get(0).state().up()).isFalse();
     }
 
     /** Each family as its name, plus "=value" for gauges with one point. */
