@@ -32,7 +32,7 @@ public final class PollEngine {
     /** Jitter spreads sources that share an interval, so they do not hit Redis in the same millisecond. */
     private static final Duration MAX_JITTER = Duration.ofSeconds(1);
     /** How many timeouts a source's first poll may take (see {@code timeoutMillis}). */
-    static final int FIRST_POLL_TIMEOUTS = 2;
+    private static final int FIRST_POLL_TIMEOUTS = 2;
     static final double[] POLL_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
     /** The window of the {@code _max} gauge: the longest poll of the last one to three minutes, as Micrometer's timers keep it. */
     private static final long MAX_WINDOW_MS = Duration.ofMinutes(1).toMillis();

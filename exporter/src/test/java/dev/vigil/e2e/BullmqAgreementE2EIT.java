@@ -9,7 +9,6 @@ import dev.vigil.support.TestCluster;
 import dev.vigil.support.TestRedis;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,9 +19,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * reports for every queue and state: getJobCounts(), the worker count and isPaused().
  */
 class BullmqAgreementE2EIT {
-    private static final List<String> VIGIL_STATES = List.of(
-            "waiting", "active", "delayed", "prioritized", "paused", "waiting-children", "completed", "failed");
-    private static final List<String> SPARSE_STATES = List.of("paused", "waiting-children");
 
     @ParameterizedTest(name = "major {0}")
     @ValueSource(ints = {5, 6, 3})
@@ -71,19 +67,15 @@ class BullmqAgreementE2EIT {
 
     private static void assertQueue(Scrape s, String queue, JsonObject library, int major) {
         JsonObject counts = library.getJsonObject("counts");
-        for (String state : VIGIL_STATES) {
-            // paused and waiting-children are reported from the first poll that finds a job in them: until then an
-            // absent series is the 0 the library reports. The other states are always there.
-            double vigil = SPARSE_STATES.contains(state)
-                    ? s.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", queue, "state", state).orElse(0.0)
-                    : s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", queue, "state", state);
+        for (String state : JobCounts.STATES) {
+            double vigil = JobCounts.reported(s, queue, state);
             // States the library's getJobCounts() leaves out (paused in BullMQ 6; prioritized and
             // waiting-children in Bull 3) have no keys, so Vigil reports 0 for them.
             long expected = counts.containsKey(state) ? counts.getLong(state) : 0;
             assertThat(vigil).as("BullMQ %d queue %s state %s", major, queue, state).isEqualTo((double) expected);
         }
         for (Map.Entry<String, Object> e : counts) {
-            assertThat(VIGIL_STATES).as("state %s reported by the library", e.getKey()).contains(e.getKey());
+            assertThat(JobCounts.STATES).as("state %s reported by the library", e.getKey()).contains(e.getKey());
         }
         assertThat(s.require("bullmq_queue_workers", "redis", "main", "prefix", "bull", "queue", queue))
                 .as("workers of %s", queue).isEqualTo(library.getInteger("workers").doubleValue());

@@ -20,8 +20,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class BullmqChurnE2EIT {
     private static final String SOURCE = "bullmq/main/bull";
-    private static final List<String> STATES = List.of("waiting", "active", "delayed", "prioritized", "paused", "waiting-children", "completed", "failed");
-    private static final List<String> SPARSE_STATES = List.of("paused", "waiting-children");
 
     @ParameterizedTest(name = "major {0}")
     @ValueSource(ints = {5, 6})
@@ -39,13 +37,9 @@ class BullmqChurnE2EIT {
                 Scrape s = vigil.scrapeAfterNextPoll(SOURCE);
                 for (String q : queues) {
                     JsonObject library = counts.getJsonObject(q);
-                    for (String state : STATES) {
+                    for (String state : JobCounts.STATES) {
                         long expected = library.containsKey(state) ? library.getLong(state) : 0;
-                        // paused and waiting-children appear with their first job: absent is 0 until then.
-                        double reported = SPARSE_STATES.contains(state)
-                                ? s.value("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", q, "state", state).orElse(0.0)
-                                : s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", q, "state", state);
-                        assertThat(reported)
+                        assertThat(JobCounts.reported(s, q, state))
                                 .as("round %d, BullMQ %d queue %s state %s", round, major, q, state).isEqualTo((double) expected);
                     }
                 }
