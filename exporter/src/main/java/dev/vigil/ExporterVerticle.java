@@ -16,6 +16,7 @@ import dev.vigil.poll.Source;
 import dev.vigil.poll.SourceCollector;
 import dev.vigil.postgres.PostgresSource;
 import dev.vigil.redis.RedisEndpoint;
+import dev.vigil.redis.VertxEventLoop;
 import dev.vigil.trace.ExemplarSpans;
 import dev.vigil.trace.Tracing;
 import dev.vigil.web.WebAccess;
@@ -32,6 +33,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -57,6 +59,7 @@ public final class ExporterVerticle extends VerticleBase {
     // Set once by setUp() on a worker thread, read after it on the event loop (the future orders the two).
     private Tracing tracing;
     private ClientResources redisResources;
+    private ClientResources clusterResources;
     private HashedWheelTimer redisTimer;
     private final Map<String, RedisEndpoint> redis = new LinkedHashMap<>();
     private Optional<LlmSpend> llm = Optional.empty();
@@ -102,15 +105,20 @@ public final class ExporterVerticle extends VerticleBase {
     }
 
     private void setUp() {
-        // A sidecar: two I/O threads are plenty, and keep the footprint small.
         tracing = Tracing.start(config.tracing(), env, version);
         // Lettuce's own timer ticks every 100 ms, awake ten times a second even with nothing due: about 0.7 ms of
         // CPU a second, a tenth of a settled 1,000-queue Vigil. Timeouts here are seconds long (command_timeout,
         // a batch's timeout, reconnect back-off), so a quarter-second tick is precise enough.
         redisTimer = new HashedWheelTimer(new DefaultThreadFactory("lettuce-timer", true), TIMER_TICK_MS, TimeUnit.MILLISECONDS, 64);
-        redisResources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).timer(redisTimer).build();
+        // Redis I/O runs on this verticle's event loop, where the polls start and end (see VertxEventLoop). Not a
+        // Cluster's: Lettuce's Cluster client blocks the writing thread while it opens a connection to a node, which
+        // on the event loop waits for itself. A Cluster keeps Lettuce's own I/O threads, made only when one is configured.
+        redisResources = VertxEventLoop.resources(((ContextInternal) context).nettyEventLoop(), redisTimer);
+        if (config.redis().values().stream().anyMatch(RedisConfig::cluster)) {
+            clusterResources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).timer(redisTimer).build();
+        }
         for (RedisConfig r : config.redis().values()) {
-            redis.put(r.name(), new RedisEndpoint(r, redisResources, tracing));
+            redis.put(r.name(), new RedisEndpoint(r, r.cluster() ? clusterResources : redisResources, tracing));
         }
         prometheusRegistry = new PrometheusRegistry();
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheusRegistry, io.micrometer.core.instrument.Clock.SYSTEM,
@@ -182,6 +190,9 @@ public final class ExporterVerticle extends VerticleBase {
             }
             Future.join(shutdowns).onComplete(x -> {
                 redisResources.shutdown(0, 1, TimeUnit.SECONDS);
+                if (clusterResources != null) {
+                    clusterResources.shutdown(0, 1, TimeUnit.SECONDS);
+                }
                 redisTimer.stop(); // given to Lettuce, so not stopped by it
                 if (runtime != null) {
                     runtime.close();
