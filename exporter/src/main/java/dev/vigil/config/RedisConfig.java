@@ -36,6 +36,11 @@ public record RedisConfig(
         nodes = List.copyOf(nodes);
     }
 
+    /** TLS from a {@code tls} section or a {@code rediss://} (or {@code rediss-sentinel://}) address. */
+    public boolean usesTls() {
+        return tls.isPresent() || url.startsWith("rediss") || nodes.stream().anyMatch(n -> n.startsWith("rediss"));
+    }
+
     /**
      * TLS material, as PEM files. {@code insecureSkipVerify} accepts any server certificate: for test
      * setups only.
