@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * {@code GET /metrics}: never waits on Redis or PostgreSQL. The sources' families (and the LLM ledger's) change
  * once per poll or push and are served from {@link CachedPart}s, as are the JVM's and the process' families, sampled
- * once a second; Vigil's own Micrometer meters (sources up, poll durations, errors) change all the time, are small,
+ * once a second; Vigil's own Micrometer meters (poll durations and errors, HTTP) change all the time, are small,
  * and are rendered for each scrape and appended. Protobuf,
  * OpenMetrics or text as the scraper's {@code Accept} asks; gzip when it accepts it, from the cached compressed
  * parts (the server's own compression is told to stay out, so nothing is compressed twice).

@@ -101,13 +101,7 @@ public final class PollEngine {
         Scheduled(Source source, MeterRegistry registry) {
             this.source = source;
             String name = source.name();
-            Gauge.builder("vigil.source.up", this, s -> s.state.up() ? 1 : 0)
-                    .description("1 when the last poll of the source succeeded, 0 when it failed or has not run yet")
-                    .tag("source", name).register(registry);
-            Gauge.builder("vigil.source.last.success.timestamp", this,
-                            s -> s.state.lastSuccess().map(t -> t.toEpochMilli() / 1000.0).orElse(0.0))
-                    .description("Unix time of the last successful poll of the source, 0 if none yet")
-                    .baseUnit("seconds").tag("source", name).register(registry);
+            // vigil_source_up and vigil_source_last_success_timestamp_seconds come with the source's families (SourceCollector).
             // Exported so an alert can say "no successful poll for 3 intervals" without knowing the config.
             Gauge.builder("vigil.source.poll.interval", source, s -> s.interval().toMillis() / 1000.0)
                     .description("Configured time between polls of the source")

@@ -66,13 +66,25 @@ public final class SourceCollector implements MultiCollector {
                 .build());
         FamilyBuilder durations = FamilyBuilder.histogram("vigil_source_poll_duration_seconds",
                 "Time each poll of the source took, successful or not", "source");
+        // From the same state as the source's families, not live gauges: polls end on another thread than the one a
+        // scrape reads on, and a scrape that read up=0 from a live gauge could still carry the families of the poll before.
+        FamilyBuilder up = FamilyBuilder.gauge("vigil_source_up",
+                "1 when the last poll of the source succeeded, 0 when it failed or has not run yet", "source");
+        FamilyBuilder lastSuccess = FamilyBuilder.gauge("vigil_source_last_success_timestamp_seconds",
+                "Unix time of the last successful poll of the source, 0 if none yet", "source");
         for (PollEngine.SourceView view : views) {
+            up.add(view.state().up() ? 1 : 0, view.name());
+            lastSuccess.add(view.state().lastSuccess().map(t -> t.toEpochMilli() / 1000.0).orElse(0.0), view.name());
             view.state().pollDurations().ifPresent(d -> durations.add(d, view.name()));
             view.state().result().ifPresent(result -> {
                 for (MetricSnapshot family : result.families()) {
                     byName.computeIfAbsent(family.getMetadata().getName(), k -> new ArrayList<>()).add(family);
                 }
             });
+        }
+        if (!views.isEmpty()) {
+            byName.put("vigil_source_up", new ArrayList<>(List.of(up.build())));
+            byName.put("vigil_source_last_success_timestamp_seconds", new ArrayList<>(List.of(lastSuccess.build())));
         }
         MetricSnapshot pollDurations = durations.build();
         if (!pollDurations.getDataPoints().isEmpty()) {

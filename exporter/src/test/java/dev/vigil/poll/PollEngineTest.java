@@ -96,15 +96,15 @@ class PollEngineTest {
 
         await(() -> engine.sources().get(0).state().polledOnce());
         assertThat(engine.sources().get(0).state().up()).isFalse();
-        assertThat(values(collector.collect())).containsExactlyInAnyOrder("vigil_build", "vigil_source_poll_duration_seconds", "thing_up=0.0");
+        assertThat(values(collector.collect())).containsExactlyInAnyOrder("vigil_build", "vigil_source_poll_duration_seconds", "vigil_source_up=0.0", "vigil_source_last_success_timestamp_seconds=0.0", "thing_up=0.0");
 
         source.failing.set(false);
         await(() -> engine.sources().get(0).state().up());
-        assertThat(values(collector.collect())).containsExactlyInAnyOrder("vigil_build", "vigil_source_poll_duration_seconds", "thing_up=1.0", "thing_items=7.0");
+        assertThat(values(collector.collect())).containsExactlyInAnyOrder("vigil_build", "vigil_source_poll_duration_seconds", "vigil_source_up=1.0", "vigil_source_last_success_timestamp_seconds>0", "thing_up=1.0", "thing_items=7.0");
 
         source.hanging.set(true);
         await(() -> !engine.sources().get(0).state().up());
-        assertThat(values(collector.collect())).containsExactlyInAnyOrder("vigil_build", "vigil_source_poll_duration_seconds", "thing_up=0.0");
+        assertThat(values(collector.collect())).containsExactlyInAnyOrder("vigil_build", "vigil_source_poll_duration_seconds", "vigil_source_up=0.0", "vigil_source_last_success_timestamp_seconds>0", "thing_up=0.0");
     }
 
     @Test
@@ -118,7 +118,8 @@ class PollEngineTest {
         PollEngine engine = new PollEngine(vertx, List.of(silent), new SimpleMeterRegistry(), Tracing.off(), new Random(1));
         vertx.runOnContext(v -> engine.start());
         await(() -> engine.sources().get(0).state().polledOnce());
-        assertThat(values(new SourceCollector(engine, "test").collect())).containsExactlyInAnyOrder("vigil_build", "vigil_source_poll_duration_seconds");
+        assertThat(values(new SourceCollector(engine, "test").collect())).containsExactlyInAnyOrder("vigil_build", "vigil_source_poll_duration_seconds",
+                "vigil_source_up=0.0", "vigil_source_last_success_timestamp_seconds=0.0");
         assertThat(engine.sources().get(0).state().result()).isEmpty();
     }
 
@@ -156,11 +157,19 @@ class PollEngineTest {
         assertThat(engine.sources().get(0).state().up()).isFalse();
     }
 
-    /** Each family as its name, plus "=value" for gauges with one point. */
+    /**
+     * Each family as its name, plus "=value" for gauges with one point; the last success's time as ">0" once
+     * there was one. vigil_source_up comes with the families of the same state, so a check sees both or neither.
+     */
     private static List<String> values(MetricSnapshots snapshots) {
-        return snapshots.stream().map(s -> s instanceof GaugeSnapshot g && g.getDataPoints().size() == 1
-                ? s.getMetadata().getName() + "=" + g.getDataPoints().get(0).getValue()
-                : s.getMetadata().getName()).toList();
+        return snapshots.stream().map(s -> {
+            String name = s.getMetadata().getName();
+            if (!(s instanceof GaugeSnapshot g) || g.getDataPoints().size() != 1) {
+                return name;
+            }
+            double value = g.getDataPoints().get(0).getValue();
+            return name.equals("vigil_source_last_success_timestamp_seconds") && value > 0 ? name + ">0" : name + "=" + value;
+        }).toList();
     }
 
     private static void await(java.util.function.BooleanSupplier condition) {
