@@ -60,7 +60,7 @@ public final class SourceCollector implements MultiCollector {
 
     private MetricSnapshots collect(List<PollEngine.SourceView> views) {
         Map<String, List<MetricSnapshot>> byName = new LinkedHashMap<>();
-        byName.computeIfAbsent("vigil_build", k -> new ArrayList<>()).add(InfoSnapshot.builder()
+        add(byName, InfoSnapshot.builder()
                 .name("vigil_build").help("Vigil's version; always 1")
                 .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(Labels.of("version", version)).build())
                 .build());
@@ -76,25 +76,22 @@ public final class SourceCollector implements MultiCollector {
             up.add(view.state().up() ? 1 : 0, view.name());
             lastSuccess.add(view.state().lastSuccess().map(t -> t.toEpochMilli() / 1000.0).orElse(0.0), view.name());
             view.state().pollDurations().ifPresent(d -> durations.add(d, view.name()));
-            view.state().result().ifPresent(result -> {
-                for (MetricSnapshot family : result.families()) {
-                    byName.computeIfAbsent(family.getMetadata().getName(), k -> new ArrayList<>()).add(family);
-                }
-            });
+            view.state().result().ifPresent(result -> result.families().forEach(family -> add(byName, family)));
         }
-        if (!views.isEmpty()) {
-            byName.put("vigil_source_up", new ArrayList<>(List.of(up.build())));
-            byName.put("vigil_source_last_success_timestamp_seconds", new ArrayList<>(List.of(lastSuccess.build())));
-        }
-        MetricSnapshot pollDurations = durations.build();
-        if (!pollDurations.getDataPoints().isEmpty()) {
-            byName.computeIfAbsent(pollDurations.getMetadata().getName(), k -> new ArrayList<>()).add(pollDurations);
+        for (MetricSnapshot own : List.of(up.build(), lastSuccess.build(), durations.build())) {
+            if (!own.getDataPoints().isEmpty()) {
+                add(byName, own);
+            }
         }
         MetricSnapshots.Builder out = MetricSnapshots.builder();
         for (List<MetricSnapshot> families : byName.values()) {
             out.metricSnapshot(families.size() == 1 ? families.get(0) : merge(families));
         }
         return out.build();
+    }
+
+    private static void add(Map<String, List<MetricSnapshot>> byName, MetricSnapshot family) {
+        byName.computeIfAbsent(family.getMetadata().getName(), k -> new ArrayList<>()).add(family);
     }
 
     /**

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * (docs/performance.md). An event loop is a group of one (its next() is itself), so every connection's channel
  * is registered on it. It belongs to Vert.x, so releasing or shutting it down here does nothing.
  *
- * <p>Nothing on a Redis path may block this thread: a wait for a reply on it would wait forever, and scrapes
- * are answered on it. Addresses are resolved by Lettuce's asynchronous DNS resolver, not the JDK's blocking one.
+ * <p>Nothing on a Redis path may block this thread: a wait for a reply on it would wait forever, and every
+ * source's polls run on it (the HTTP server has the other event loop, see ExporterVerticle). Addresses are resolved by Lettuce's asynchronous DNS resolver, not the JDK's blocking one.
  * Some connections are not given this loop ({@link #suits}).
  */
 public final class VertxEventLoop implements EventLoopGroupProvider {
