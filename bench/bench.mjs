@@ -34,7 +34,7 @@ const PG_DATABASES = 50;
 const PEER_SCRAPE_MS = 250; // Vigil's INFO and PostgreSQL sources poll as often
 const WARM_POLLS = 40;
 const STEADY_AFTER_S = Number(process.env.STEADY_AFTER_S ?? 540);
-const JAVA_OPTS = (process.env.VIGIL_JAVA_OPTS ?? '-XX:SharedArchiveFile=exporter/target/vigil.jsa -XX:+UseSerialGC -Xms16m -Xmx96m -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=80m -XX:TrimNativeHeapInterval=5000 -XX:-UsePerfData').split(/\s+/).filter(Boolean);
+const JAVA_OPTS = (process.env.VIGIL_JAVA_OPTS ?? '-XX:SharedArchiveFile=exporter/target/vigil.jsa -XX:+UseSerialGC -Xms16m -Xmx96m -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=80m -XX:TrimNativeHeapInterval=5000 -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=0 -XX:GuaranteedSafepointInterval=0').split(/\s+/).filter(Boolean);
 const REDIS_URL = `redis://127.0.0.1:${REDIS_PORT}`;
 const BULLMQ_SOURCE = 'bullmq/main/bull';
 

@@ -15,6 +15,7 @@ import dev.vigil.poll.PollEngine;
 import dev.vigil.poll.Source;
 import dev.vigil.poll.SourceCollector;
 import dev.vigil.postgres.PostgresSource;
+import dev.vigil.redis.LoopTimer;
 import dev.vigil.redis.RedisEndpoint;
 import dev.vigil.redis.VertxEventLoop;
 import dev.vigil.trace.ExemplarSpans;
@@ -25,9 +26,7 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoop;
-import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Future;
@@ -53,7 +52,6 @@ import java.util.logging.Logger;
  */
 public final class ExporterVerticle extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(ExporterVerticle.class.getName());
-    private static final long TIMER_TICK_MS = 250;
 
     private final VigilConfig config;
     private final String version;
@@ -64,7 +62,7 @@ public final class ExporterVerticle extends VerticleBase {
     /** Where the polls run (see pollContext). */
     private ContextInternal polls;
     private ClientResources threadedResources;
-    private HashedWheelTimer redisTimer;
+    private LoopTimer redisTimer;
     private final Map<String, RedisEndpoint> redis = new LinkedHashMap<>();
     private Optional<LlmSpend> llm = Optional.empty();
     private PollEngine engine;
@@ -110,13 +108,11 @@ public final class ExporterVerticle extends VerticleBase {
 
     private void setUp() {
         tracing = Tracing.start(config.tracing(), env, version);
-        // Lettuce's own timer ticks every 100 ms, awake ten times a second even with nothing due: about 0.7 ms of
-        // CPU a second, a tenth of a settled 1,000-queue Vigil. Timeouts here are seconds long (command_timeout,
-        // a batch's timeout, reconnect back-off), so a quarter-second tick is precise enough.
-        redisTimer = new HashedWheelTimer(new DefaultThreadFactory("lettuce-timer", true), TIMER_TICK_MS, TimeUnit.MILLISECONDS, 64);
         // Redis I/O runs on the event loop where the polls start and end, for the connections that suit it (see
         // VertxEventLoop.suits); the others keep Lettuce's own I/O threads, made only when one is configured.
+        // Lettuce's timeouts are tasks on that loop too, not a timer thread that wakes at every tick (LoopTimer).
         polls = pollContext();
+        redisTimer = new LoopTimer(polls.nettyEventLoop());
         redisResources = VertxEventLoop.resources(polls.nettyEventLoop(), redisTimer);
         if (!config.redis().values().stream().allMatch(VertxEventLoop::suits)) {
             threadedResources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).timer(redisTimer).build();

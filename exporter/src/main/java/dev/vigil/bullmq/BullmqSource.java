@@ -52,10 +52,12 @@ public final class BullmqSource implements Source {
         this.discovery = new QueueDiscovery(config.prefix());
         this.shard = new Shard(config.shard());
         BullmqConfig.EventsConfig e = config.events();
+        QueueScript scripts = new QueueScript(config.name());
         EventsTail events = e.enabled()
-                ? new EventsTail(config.name(), e.maxPerPoll(), e.maxTrackedJobs(), e.labelJobNames(), e.maxJobNames(), new JobSpans(tracing, config.redis()), redis.ownLookups())
+                ? new EventsTail(config.name(), e.maxPerPoll(), e.maxTrackedJobs(), e.labelJobNames(), e.maxJobNames(),
+                        new JobSpans(tracing, config.redis()), redis.ownLookups(), scripts)
                 : null;
-        this.watch = new QueueWatch(config, new QueueStateReader(config.name(), redis.ownLookups()), events);
+        this.watch = new QueueWatch(config, new QueueStateReader(config.name(), redis.ownLookups(), scripts), events);
         if (!config.discovers()) {
             queues = config.queues().stream().map(n -> new QueueRef(config.prefix(), n)).filter(shard::owns).sorted().toList();
         }

@@ -54,11 +54,13 @@ final class EventsTail {
 
     private final JobSpans jobSpans;
     private final OwnLookups lookups;
+    private final QueueScript scripts;
 
     EventsTail(String source, int maxEventsPerPoll, int maxTrackedJobs, boolean labelJobNames, int maxJobNames,
-               JobSpans jobSpans, OwnLookups lookups) {
+               JobSpans jobSpans, OwnLookups lookups, QueueScript scripts) {
         this.jobSpans = jobSpans;
         this.lookups = lookups;
+        this.scripts = scripts;
         this.source = source;
         this.maxEventsPerPoll = maxEventsPerPoll;
         this.maxTrackedJobs = maxTrackedJobs;
@@ -75,8 +77,9 @@ final class EventsTail {
      * their stream, since it was created while Vigil watched.
      */
     Reads request(Batch batch, List<QueueRef> queues, Set<QueueRef> fullRead, boolean cluster) {
-        Map<QueueRef, Batch.Reply<List<Object>>> infos = new HashMap<>();
         QueueCursor[] listed = new QueueCursor[queues.size()];
+        List<QueueRef> needInfo = new ArrayList<>();
+        boolean anyNew = false;
         for (int i = 0; i < listed.length; i++) {
             QueueRef q = queues.get(i);
             QueueCursor c = cursors.get(q);
@@ -86,9 +89,26 @@ final class EventsTail {
                 cursors.put(q, c);
             }
             if (c.needsInfo(fullRead.contains(q))) {
-                infos.put(q, batch.xinfoStream(q.key("events")));
+                needInfo.add(q);
+                anyNew |= c.endUnknown();
             }
             listed[i] = c;
+        }
+        // Before the XREAD, in the same write: as XINFO commands, or as stream-ends.lua for many (a first poll).
+        Map<QueueRef, Batch.Reply<List<Object>>> infos = new HashMap<>();
+        List<Batch.Reply<List<Object>>> ends = new ArrayList<>();
+        if (scripts.suits(needInfo.size(), anyNew, cluster)) {
+            for (int from = 0; from < needInfo.size(); from += QueueScript.QUEUES_PER_CALL) {
+                List<byte[]> keys = new ArrayList<>(QueueScript.QUEUES_PER_CALL);
+                for (QueueRef q : needInfo.subList(from, Math.min(needInfo.size(), from + QueueScript.QUEUES_PER_CALL))) {
+                    keys.add(encodedKey(q, cursors.get(q)));
+                }
+                ends.add(QueueScript.streamEnds(batch, keys));
+            }
+        } else {
+            for (QueueRef q : needInfo) {
+                infos.put(q, batch.xinfoStream(q.key("events")));
+            }
         }
         firstRead = false;
         if (cursors.size() > queues.size()) {
@@ -111,11 +131,8 @@ final class EventsTail {
             QueueCursor c = listed[i];
             byte[] from = c.readFromEncoded();
             if (from != null) {
-                if (c.encodedKey == null) {
-                    c.encodedKey = Batch.bulk(q.key("events"));
-                }
                 read.add(q);
-                keys.add(c.encodedKey);
+                keys.add(encodedKey(q, c));
                 ids.add(from);
             }
         }
@@ -133,12 +150,44 @@ final class EventsTail {
                         read.get(slot.get(0)).key("events")));
             }
         }
-        return new Reads(queues, infos, xreads);
+        return new Reads(queues, infos, needInfo, ends, xreads);
     }
 
-    /** The first round trip's events reads, in flight: the XINFOs asked before the XREADs. */
-    record Reads(List<QueueRef> queues, Map<QueueRef, Batch.Reply<List<Object>>> infos,
-                 List<Batch.Reply<List<StreamMessage<String, String>>>> xreads) {
+    private static byte[] encodedKey(QueueRef q, QueueCursor c) {
+        if (c.encodedKey == null) {
+            c.encodedKey = Batch.bulk(q.key("events"));
+        }
+        return c.encodedKey;
+    }
+
+    /**
+     * The first round trip's events reads, in flight: the XINFOs asked before the XREADs, or the stream-ends.lua
+     * calls that read the ends of {@code endsOf} in their order, 100 streams a call.
+     */
+    record Reads(List<QueueRef> queues, Map<QueueRef, Batch.Reply<List<Object>>> infos, List<QueueRef> endsOf,
+                 List<Batch.Reply<List<Object>>> ends, List<Batch.Reply<List<StreamMessage<String, String>>>> xreads) {
+    }
+
+    /** The stream ends read in the first round trip; a refused script call leaves its streams out (asked again next poll). */
+    private Map<QueueRef, StreamInfo> streamInfos(Reads reads) {
+        Map<QueueRef, StreamInfo> out = new HashMap<>();
+        reads.infos().forEach((q, info) -> out.put(q, streamInfo(info)));
+        for (int c = 0; c < reads.ends().size(); c++) {
+            Batch.Reply<List<Object>> call = reads.ends().get(c);
+            if (call.refused()) {
+                scripts.refused(call.getError());
+                continue;
+            }
+            List<QueueRef> part = reads.endsOf().subList(c * QueueScript.QUEUES_PER_CALL,
+                    Math.min(reads.endsOf().size(), (c + 1) * QueueScript.QUEUES_PER_CALL));
+            List<Object> replies = call.get();
+            for (int i = 0; i < part.size(); i++) {
+                StreamInfo info = QueueScript.streamEnd((List<?>) replies.get(i));
+                lookups.add(info.exists() ? 1 : 0, info.exists() ? 0 : 1); // as XINFO's: refused exactly when missing
+                out.put(part.get(i), info);
+            }
+        }
+        return out;
     }
 
     /**
@@ -155,12 +204,12 @@ final class EventsTail {
             }
         }
         Map<QueueRef, Batch.Reply<List<Object>>> moved = new HashMap<>();
+        Map<QueueRef, StreamInfo> infos = streamInfos(reads);
         completions = new ArrayList<>();
         for (QueueRef q : reads.queues()) {
             QueueCursor c = cursors.get(q);
             List<StreamMessage<String, String>> messages = byStream.isEmpty() ? List.of() : byStream.getOrDefault(q.key("events"), List.of());
-            Batch.Reply<List<Object>> info = reads.infos().get(q);
-            if (c.apply(q, messages, info == null ? null : streamInfo(info), maxEventsPerPoll, completions, lookups, this::noEntriesAdded)) {
+            if (c.apply(q, messages, infos.get(q), maxEventsPerPoll, completions, lookups, this::noEntriesAdded)) {
                 moved.put(q, next.xinfoStream(q.key("events")));
             }
         }

@@ -30,6 +30,10 @@ final class KnownQueue {
     private List<String> nextInLine = List.of();
     private long[] readyAtMs = new long[0];
 
+    /** The queue's name as an argument of read-queues.lua, encoded once. */
+    private byte[] encodedName;
+    /** The read in flight, when QueueScript read it; else the command replies below. */
+    private Read scripted;
     // The replies of the read in flight, if any.
     private final List<Batch.Reply<Long>> countReplies = new ArrayList<>(STATES.length);
     private Batch.Reply<Map<String, String>> meta;
@@ -44,8 +48,31 @@ final class KnownQueue {
         this.queue = queue;
     }
 
+    /**
+     * One read of a queue's state, from commands or from read-queues.lua: the counts before getCounts' marker
+     * rule, the pause flags, the ids at the heads of the lines, and (from the script only) the ready-at time of
+     * each job next in line; {@code found} and {@code missing} are the script's keyspace lookups.
+     */
+    record Read(long[] counts, boolean hasMeta, boolean metaPaused, boolean idExists, boolean legacyPaused,
+                List<String> waitTail, List<String> pausedTail, List<String> prioritizedHead, long[] readyAt,
+                String refusal, int found, int missing) {
+    }
+
+    byte[] encodedName() {
+        if (encodedName == null) {
+            encodedName = Batch.bulk(queue.name());
+        }
+        return encodedName;
+    }
+
+    /** Takes in this queue's part of a settled read-queues.lua, in place of {@link #request}'s replies. */
+    void scripted(Read read) {
+        scripted = read;
+    }
+
     /** Queues the reads of this queue's state: 12 commands for BullMQ, 14 for a queue without a meta hash. */
     void request(Batch batch) {
+        scripted = null;
         countReplies.clear();
         for (JobState s : STATES) {
             String key = queue.key(s.keySuffix);
@@ -69,6 +96,10 @@ final class KnownQueue {
 
     /** Each read above looks up its keys once; see OwnLookups for how a reply tells hit from miss. */
     void countLookups(OwnLookups lookups) {
+        if (scripted != null) {
+            lookups.add(scripted.found(), scripted.missing());
+            return;
+        }
         countReplies.forEach(r -> lookups.count(r, OwnLookups.Reply.LENGTH));
         lookups.count(meta, OwnLookups.Reply.ELEMENTS);
         if (id != null) {
@@ -82,6 +113,9 @@ final class KnownQueue {
 
     /** The error Redis gave for one of this read's keys (e.g. WRONGTYPE: a key not BullMQ's), else null. */
     String refusal() {
+        if (scripted != null) {
+            return scripted.refusal();
+        }
         for (Batch.Reply<?> r : countReplies) {
             if (r.refused()) {
                 return r.getError();
@@ -102,23 +136,29 @@ final class KnownQueue {
      * @param keepMissing report the queue even when it has no keys at all (explicitly listed queues)
      */
     void apply(boolean keepMissing, boolean rereadTimes, Batch jobTimesBatch) {
-        Map<String, String> metaFields = meta.value();
+        Read read = scripted != null ? scripted : fromReplies();
+        scripted = null;
         boolean anyJobs = false;
         for (int i = 0; i < STATES.length; i++) {
-            counts[i] = countReplies.get(i).value();
+            counts[i] = read.counts()[i];
             anyJobs |= counts[i] > 0;
         }
-        hasMeta = !metaFields.isEmpty();
-        boolean idExists = id != null && id.value() > 0;
-        present = keepMissing || hasMeta || idExists || anyJobs;
+        hasMeta = read.hasMeta();
+        present = keepMissing || hasMeta || read.idExists() || anyJobs;
         List<String> candidates = new ArrayList<>(3);
-        counts[JobState.WAITING.ordinal()] = withoutMarker(counts[JobState.WAITING.ordinal()], waitTail.value(), candidates);
-        counts[JobState.PAUSED.ordinal()] = withoutMarker(counts[JobState.PAUSED.ordinal()], pausedTail.value(), candidates);
-        candidates.addAll(prioritizedHead.value());
-        paused = metaFields.containsKey("paused") || (legacyPaused != null && legacyPaused.value() > 0);
+        counts[JobState.WAITING.ordinal()] = withoutMarker(counts[JobState.WAITING.ordinal()], read.waitTail(), candidates);
+        counts[JobState.PAUSED.ordinal()] = withoutMarker(counts[JobState.PAUSED.ordinal()], read.pausedTail(), candidates);
+        candidates.addAll(read.prioritizedHead());
+        paused = read.metaPaused() || read.legacyPaused();
         long[] times = new long[candidates.size()];
         jobTimes.clear();
         for (int i = 0; i < candidates.size(); i++) {
+            if (read.readyAt() != null) {
+                // The script read them with the rest: fresh, and in this same order (its nextInLine is withoutMarker).
+                times[i] = i < read.readyAt().length ? read.readyAt()[i] : NO_TIME;
+                jobTimes.add(null);
+                continue;
+            }
             int before = rereadTimes ? -1 : nextInLine.indexOf(candidates.get(i));
             times[i] = before < 0 ? NO_TIME : readyAtMs[before];
             jobTimes.add(times[i] == NO_TIME ? jobTimesBatch.hmget(queue.jobKey(candidates.get(i)), "timestamp", "delay") : null);
@@ -133,6 +173,18 @@ final class KnownQueue {
             }
             countsByState = Map.copyOf(byState); // immutable already, so QueueState's own copy of it is this same map
         }
+    }
+
+    /** The settled command replies as one read. */
+    private Read fromReplies() {
+        long[] read = new long[STATES.length];
+        for (int i = 0; i < STATES.length; i++) {
+            read[i] = countReplies.get(i).value();
+        }
+        Map<String, String> metaFields = meta.value();
+        return new Read(read, !metaFields.isEmpty(), metaFields.containsKey("paused"), id != null && id.value() > 0,
+                legacyPaused != null && legacyPaused.value() > 0, waitTail.value(), pausedTail.value(), prioritizedHead.value(),
+                null, null, 0, 0);
     }
 
     private boolean changed(Map<JobState, Long> last) {
@@ -207,14 +259,15 @@ final class KnownQueue {
 
     /** A job is ready to run at its creation time plus its delay; a key that is not a job hash has no time. */
     private static long readyAt(Batch.Reply<List<String>> fields) {
-        if (fields.refused()) {
-            return NO_TIME;
-        }
-        Long timestamp = EventsTail.number(fields.get().get(0));
+        return fields.refused() ? NO_TIME : readyAt(fields.get().get(0), fields.get().get(1));
+    }
+
+    static long readyAt(String timestampField, String delayField) {
+        Long timestamp = EventsTail.number(timestampField);
         if (timestamp == null) {
             return NO_TIME;
         }
-        Long delay = EventsTail.number(fields.get().get(1));
+        Long delay = EventsTail.number(delayField);
         return timestamp + (delay == null ? 0 : delay);
     }
 }

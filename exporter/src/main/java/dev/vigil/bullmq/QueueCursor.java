@@ -57,6 +57,11 @@ final class QueueCursor {
         return fullRead || lastId == null || streamExists == null;
     }
 
+    /** The stream's end is not known yet: nothing of it was read, so its end is asked before any XREAD of it. */
+    boolean endUnknown() {
+        return lastId == null;
+    }
+
     /** Where this stream's XREAD starts, or null when its end is not known yet (its first XINFO is in flight). */
     String readFrom() {
         return readFromEncoded() == null ? null : lastId.toString();

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * Polls a prefix's queues reading only what changed. The first round trip asks Redis' time, CLIENT LIST and
@@ -80,7 +81,7 @@ final class QueueWatch {
         // The queues read whatever the XREAD says go in its round trip, after it: Redis runs a connection's commands
         // in order, so these reads see every change the XREAD saw, and what it missed shows as an event next time.
         // One round trip fewer per poll; the rest (queues that moved, chunks beyond the first) follow as before.
-        List<KnownQueue> early = reader.request(first, toRead.stream().limit(READ_CHUNK).toList());
+        QueueStateReader.Reads early = reader.request(first, toRead.stream().limit(READ_CHUNK).toList(), p.isCluster());
         CompletableFuture<Void> firstTrip = p.send(first).thenCombine(Pipeline.settled(clients), (a, b) -> null);
         return firstTrip.thenCompose(v -> {
             synchronized (this) {
@@ -92,10 +93,10 @@ final class QueueWatch {
                 // Read after the XREAD: whatever it did not see yet, these reads do not miss, and it shows as an event next time.
                 unsettled.addAll(toRead);
                 // The timestamps of the early reads' jobs next in line ride along with the events' own second reads.
-                reader.apply(early, keepMissing, due, second);
-                return p.send(second);
+                List<QueueRef> again = reader.apply(early, keepMissing, due, second);
+                return p.send(second).thenApply(x -> again);
             }
-        }).thenCompose(v -> {
+        }).thenCompose(again -> {
             synchronized (this) {
                 stillCurrent(poll);
                 if (events != null) {
@@ -103,7 +104,7 @@ final class QueueWatch {
                 }
                 reader.applyJobTimes(early);
                 // The early reads were toRead's first ones, and a LinkedHashSet keeps them first.
-                return readStates(p, toRead.stream().skip(early.size()).toList(), 0, keepMissing, due, poll);
+                return readStates(p, Stream.concat(again.stream(), toRead.stream().skip(early.size())).toList(), keepMissing, due, poll);
             }
         }).thenApply(v -> {
             synchronized (this) {
@@ -146,25 +147,30 @@ final class QueueWatch {
         return due;
     }
 
-    /** Reads the state of {@code queues} from index {@code from} on, one chunk after another. */
-    private CompletionStage<Void> readStates(Pipeline p, List<QueueRef> queues, int from, boolean keepMissing, Set<QueueRef> due, long poll) {
-        if (from >= queues.size()) {
+    /**
+     * Reads the state of {@code queues}, one chunk after another. The queues of a chunk whose script Redis refused
+     * go first in the next chunk, read with commands.
+     */
+    private CompletionStage<Void> readStates(Pipeline p, List<QueueRef> queues, boolean keepMissing, Set<QueueRef> due, long poll) {
+        if (queues.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         Batch counts = new Batch();
-        List<KnownQueue> reads = reader.request(counts, queues.subList(from, Math.min(queues.size(), from + READ_CHUNK)));
+        int chunk = Math.min(queues.size(), READ_CHUNK);
+        QueueStateReader.Reads reads = reader.request(counts, queues.subList(0, chunk), p.isCluster());
         return p.send(counts).thenCompose(v -> {
             synchronized (this) {
                 stillCurrent(poll);
                 Batch jobTimes = new Batch();
-                reader.apply(reads, keepMissing, due, jobTimes);
-                return p.send(jobTimes);
+                List<QueueRef> again = reader.apply(reads, keepMissing, due, jobTimes);
+                return p.send(jobTimes).thenApply(x -> again);
             }
-        }).thenCompose(v -> {
+        }).thenCompose(again -> {
             synchronized (this) {
                 stillCurrent(poll);
                 reader.applyJobTimes(reads);
-                return readStates(p, queues, from + READ_CHUNK, keepMissing, due, poll);
+                List<QueueRef> rest = queues.subList(chunk, queues.size());
+                return readStates(p, again.isEmpty() ? rest : Stream.concat(again.stream(), rest.stream()).toList(), keepMissing, due, poll);
             }
         });
     }

@@ -8,6 +8,7 @@ import io.lettuce.core.output.ArrayOutput;
 import io.lettuce.core.output.CommandOutput;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.output.MapOutput;
+import io.lettuce.core.output.NestedMultiOutput;
 import io.lettuce.core.output.StreamReadOutput;
 import io.lettuce.core.output.ValueListOutput;
 import io.lettuce.core.protocol.Command;
@@ -38,6 +39,7 @@ public final class Batch {
     private static final StringCodec CODEC = StringCodec.UTF8;
     private static final byte[] COUNT = bulk("COUNT");
     private static final byte[] STREAMS = bulk("STREAMS");
+    private static final byte[] NO_KEYS = bulk("0");
 
     private final List<RedisCommand<String, String, ?>> commands = new ArrayList<>();
     private final CompletableFuture<Void> settled = new CompletableFuture<>();
@@ -104,6 +106,19 @@ public final class Batch {
         parts.addAll(keys);
         parts.addAll(fromIds);
         return add(CommandType.XREAD, new StreamReadOutput<>(CODEC), new EncodedArgs(parts, firstKey.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * EVAL of a script that names no keys, with its text and arguments kept encoded ({@link #bulk}) by the caller.
+     * The script must not be sent to a Cluster, which routes by declared keys. The reply is nested lists of
+     * Long, String and null.
+     */
+    public Reply<List<Object>> eval(byte[] script, List<byte[]> args) {
+        List<byte[]> parts = new ArrayList<>(2 + args.size());
+        parts.add(script);
+        parts.add(NO_KEYS);
+        parts.addAll(args);
+        return add(CommandType.EVAL, new NestedMultiOutput<>(CODEC), new EncodedArgs(parts, null));
     }
 
     /** An argument encoded as a RESP bulk string, to be kept and handed to {@link #xread(long, List, List, String)}. */

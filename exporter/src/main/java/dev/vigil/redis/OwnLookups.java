@@ -90,6 +90,12 @@ public final class OwnLookups implements MeterBinder {
         (streamExists ? hits : misses).add(2);
     }
 
+    /** Counts lookups a script made, tallied by the caller from its reply by the rules above. */
+    public void add(long found, long missing) {
+        hits.add(found);
+        misses.add(missing);
+    }
+
     public long hits() {
         return hits.sum();
     }

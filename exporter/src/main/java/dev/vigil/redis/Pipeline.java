@@ -60,11 +60,8 @@ public final class Pipeline {
 
     /** @param timeout how long a batch waits for its replies (the Redis source's command_timeout) */
     static Pipeline standalone(StatefulRedisConnection<String, String> c, Duration timeout) {
-        return new Pipeline(c, c.async(), () -> {
-            RedisFuture<String> list = c.async().clientList();
-            c.flushCommands();
-            return List.of(list);
-        }, timeout);
+        // Queued, not flushed: the batch sent next carries it in the same write (a system call fewer per poll).
+        return new Pipeline(c, c.async(), () -> List.of(c.async().clientList()), timeout);
     }
 
     /** Commands are routed to the node owning each key's slot; CLIENT LIST is asked of every master. */
@@ -129,7 +126,10 @@ public final class Pipeline {
         return tracing.child(parent, "PIPELINE", attributes, roundTrip::get).toCompletableFuture();
     }
 
-    /** CLIENT LIST of every server that holds queues (one, or every Cluster master), sent at once. */
+    /**
+     * CLIENT LIST of every server that holds queues (one, or every Cluster master). A Cluster's go out at once; a
+     * single server's goes out with the next {@link #send(Batch)}, which must follow.
+     */
     public List<CompletionStage<String>> clientLists() {
         return clientLists.get();
     }

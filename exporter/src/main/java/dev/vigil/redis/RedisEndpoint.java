@@ -66,7 +66,7 @@ public final class RedisEndpoint {
                     .build());
             this.client = cluster;
         } else {
-            RedisClient standalone = RedisClient.create(resources);
+            RedisClient standalone = new AsyncRedisClient(resources);
             standalone.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     // Fail fast while disconnected: a poll should report the source down, not queue up commands.

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 import dev.vigil.support.RedisExtension;
 import dev.vigil.support.RunningExporter;
 import dev.vigil.support.Scrape;
+import io.lettuce.core.AclCategory;
+import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,11 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -263,6 +270,94 @@ class BullmqQueueStateIT {
             assertThat(s.body()).doesNotContain("queue=\"clash\"");
             assertThat(s.require("vigil_source_up", "source", SOURCE)).isEqualTo(1.0);
         }
+    }
+
+    @Test
+    void aRedisUserWithoutScriptsGetsTheSameFiguresFromCommands() {
+        long now = redisNowMs();
+        bullmqQueue("emails");
+        redis.app().lpush("bull:emails:wait", "1", "2");
+        job("emails", "1", now - 60_000, 0);
+        redis.app().zadd("bull:emails:prioritized", (1L << 32) + 1, "3");
+        job("emails", "3", now - 90_000, 5_000);
+        redis.app().zadd("bull:emails:completed", 1, "4");
+        // BullMQ 5 paused, with the marker older releases left at the tail.
+        bullmqQueue("held");
+        redis.app().hset("bull:held:meta", "paused", "1");
+        redis.app().rpush("bull:held:paused", "6", "5", "0:0");
+        job("held", "5", now - 20_000, 0);
+        // Bull 3: no meta hash.
+        redis.app().set("bull:legacy:id", "2");
+        redis.app().set("bull:legacy:meta-paused", "1");
+        redis.app().lpush("bull:legacy:paused", "1");
+        job("legacy", "1", now - 30_000, 0);
+        // The job next in line is a key of another type: the queue is still reported, with no age from that job.
+        bullmqQueue("odd");
+        redis.app().lpush("bull:odd:wait", "7");
+        redis.app().set("bull:odd:7", "not a hash");
+        // Under the prefix but not BullMQ's: skipped by both ways of reading.
+        bullmqQueue("clash");
+        redis.app().set("bull:clash:wait", "not a list");
+        // A user that may read every key but not run scripts, as some managed Redis services hand out.
+        redis.app().aclSetuser("noscripts", AclSetuserArgs.Builder.on().addPassword("pw").allKeys().allCommands()
+                .removeCategory(AclCategory.SCRIPTING));
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Logger log = Logger.getLogger(QueueScript.class.getName());
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
+        String withoutScripts = RunningExporter.bullmqConfig(redis.url().replace("redis://", "redis://noscripts:pw@"),
+                "    prefix: bull\n    discovery_interval: 500ms\n");
+        try (RunningExporter scripted = RunningExporter.start(config(""));
+             RunningExporter commands = RunningExporter.start(withoutScripts)) {
+            Predicate<Scrape> ready = x -> x.value("bullmq_queue_paused", "redis", "main", "prefix", "bull", "queue", "odd").isPresent();
+            Scrape a = scripted.awaitScrape(Duration.ofSeconds(10), ready);
+            Scrape b = commands.awaitScrape(Duration.ofSeconds(10), ready);
+            double elapsed = (redisNowMs() - now) / 1000.0;
+            for (Scrape s : List.of(a, b)) {
+                assertThat(count(s, "emails", "waiting")).isEqualTo(2.0);
+                assertThat(count(s, "emails", "prioritized")).isEqualTo(1.0);
+                assertThat(count(s, "emails", "completed")).isEqualTo(1.0);
+                // Job 3 became ready 85 s ago (created 90 s ago, delayed 5 s): older than job 1 at the wait tail.
+                assertThat(ofQueue(s, "bullmq_queue_oldest_waiting_job_age_seconds", "emails")).isBetween(85.0, 85.0 + elapsed);
+                assertThat(ofQueue(s, "bullmq_queue_paused", "held")).isEqualTo(1.0);
+                assertThat(count(s, "held", "paused")).isEqualTo(2.0);
+                assertThat(ofQueue(s, "bullmq_queue_oldest_waiting_job_age_seconds", "held")).isBetween(20.0, 20.0 + elapsed);
+                assertThat(ofQueue(s, "bullmq_queue_paused", "legacy")).isEqualTo(1.0);
+                assertThat(count(s, "legacy", "paused")).isEqualTo(1.0);
+                assertThat(ofQueue(s, "bullmq_queue_oldest_waiting_job_age_seconds", "legacy")).isBetween(30.0, 30.0 + elapsed);
+                assertThat(count(s, "odd", "waiting")).isEqualTo(1.0);
+                assertThat(ofQueue(s, "bullmq_queue_oldest_waiting_job_age_seconds", "odd")).isEqualTo(0.0);
+                assertThat(s.body()).doesNotContain("queue=\"clash\"");
+                assertThat(s.require("vigil_source_up", "source", SOURCE)).isEqualTo(1.0);
+            }
+            // Said once, by the Vigil whose user may not run scripts; the other read with the script.
+            assertThat(warnings.stream().filter(w -> w.contains("refused Vigil's read-only script")).toList()).singleElement()
+                    .satisfies(w -> assertThat(w).contains("NOPERM"));
+        } finally {
+            log.removeHandler(capture);
+            redis.app().aclDeluser("noscripts");
+        }
+    }
+
+    private static double count(Scrape s, String queue, String state) {
+        return s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", queue, "state", state);
+    }
+
+    private static double ofQueue(Scrape s, String family, String queue) {
+        return s.require(family, "redis", "main", "prefix", "bull", "queue", queue);
     }
 
     private void clientNamed(String name) {

@@ -78,7 +78,7 @@ class ChartStandaloneTest {
         // The heap from the container's memory limit, the small-exporter flags of docs/performance.md, and exit
         // on an out-of-memory error.
         assertThat(named(vigil.get("env"), "JAVA_TOOL_OPTIONS")).containsEntry("value",
-                "-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=80m -XX:TrimNativeHeapInterval=5000 -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError");
+                "-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=80m -XX:TrimNativeHeapInterval=5000 -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=0 -XX:GuaranteedSafepointInterval=0 -XX:+ExitOnOutOfMemoryError");
         assertThat(r.podSpec()).containsEntry("automountServiceAccountToken", false)
                 .containsEntry("serviceAccountName", at(r.one("ServiceAccount"), "metadata.name"));
 
