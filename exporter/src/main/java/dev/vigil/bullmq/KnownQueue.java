@@ -30,8 +30,9 @@ final class KnownQueue {
     private List<String> nextInLine = List.of();
     private long[] readyAtMs = new long[0];
 
-    /** The queue's name as an argument of read-queues.lua, encoded once. */
-    private byte[] encodedName;
+    /** The queue as an argument of read-queues.lua ({@link #scriptArgument}), with and without a meta hash. */
+    private byte[] withMeta;
+    private byte[] withoutMeta;
     /** The read in flight, when QueueScript read it; else the command replies below. */
     private Read scripted;
     // The replies of the read in flight, if any.
@@ -58,11 +59,21 @@ final class KnownQueue {
                 String refusal, int found, int missing) {
     }
 
-    byte[] encodedName() {
-        if (encodedName == null) {
-            encodedName = Batch.bulk(queue.name());
+    /**
+     * The queue as an argument of read-queues.lua: its name after '1' when Bull 3's keys are to be looked up, as
+     * {@link #request} decides for its commands (no meta hash at the last read), else '0'. Encoded once each.
+     */
+    byte[] scriptArgument() {
+        if (hasMeta) {
+            if (withMeta == null) {
+                withMeta = Batch.bulk("0" + queue.name());
+            }
+            return withMeta;
         }
-        return encodedName;
+        if (withoutMeta == null) {
+            withoutMeta = Batch.bulk("1" + queue.name());
+        }
+        return withoutMeta;
     }
 
     /** Takes in this queue's part of a settled read-queues.lua, in place of {@link #request}'s replies. */

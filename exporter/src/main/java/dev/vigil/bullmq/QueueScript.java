@@ -71,12 +71,12 @@ final class QueueScript {
         return new StreamInfo(true, StreamId.parse((String) reply.get(1)), (Long) reply.get(2));
     }
 
-    /** One EVAL of these queues' state, all under {@code prefix}; each queue's name is kept encoded by its KnownQueue. */
+    /** One EVAL of these queues' state, all under {@code prefix}; each queue's argument is kept encoded by its KnownQueue. */
     static Batch.Reply<List<Object>> request(Batch batch, byte[] prefix, List<KnownQueue> queues) {
         List<byte[]> args = new ArrayList<>(queues.size() + 1);
         args.add(prefix);
         for (KnownQueue k : queues) {
-            args.add(k.encodedName());
+            args.add(k.scriptArgument());
         }
         return batch.eval(READ_QUEUES, args);
     }

@@ -54,7 +54,8 @@ final class QueueStateReader {
             if (k == null) {
                 k = new KnownQueue(q);
                 known.put(q, k);
-                anyNew = true;
+                // A queue skipped for a key of another type is read again at every poll: not new each time.
+                anyNew |= !skippedLogged.contains(q.name());
             }
             reads.add(k);
         }

@@ -33,7 +33,12 @@ public final class LoopTimer implements Timer {
         }
         Task t = new Task(task);
         pending.add(t);
-        t.future = loop.schedule(t::run, delay, unit);
+        try {
+            t.future = loop.schedule(t::run, delay, unit);
+        } catch (RuntimeException e) {
+            pending.remove(t); // the loop is shutting down
+            throw e;
+        }
         return t;
     }
 

@@ -1,10 +1,12 @@
 -- Reads the state of BullMQ queues in one call, with the same reads KnownQueue otherwise sends one command each:
 -- at 1,000 queues the client's work per command (encoding, a reply object, decoding) costs more than Redis
--- spends answering. Read-only. ARGV[1] is the prefix, ARGV[2..] the queue names; STATES (key suffix, and
--- whether it is a list) is put before this text by QueueScript, from JobState, in JobState's order.
+-- spends answering. Read-only. ARGV[1] is the prefix, ARGV[2..] the queue names, each after one character:
+-- '1' when Bull 3's keys are to be looked up (the queue had no meta hash at its last read, or was never read,
+-- as KnownQueue decides for its commands), else '0'. STATES (key suffix, and whether it is a list) is put
+-- before this text by QueueScript, from JobState, in JobState's order.
 --
 -- Each queue's reply: the 8 counts; the meta hash (0 missing, 1 present, 2 present with 'paused'); EXISTS of
--- 'id' and of Bull 3's 'meta-paused' (-1: not asked, the meta hash exists); the last two ids of 'wait' and of
+-- 'id' and of Bull 3's 'meta-paused' (-1: not asked); the last two ids of 'wait' and of
 -- 'paused', the first of 'prioritized'; the timestamp and delay of each job next in line, in that order; then,
 -- only when a key was of another type, Redis' WRONGTYPE error. A read refused for WRONGTYPE is nil in its
 -- place. Any other error (an ACL that denies a key, say) fails the whole call, and Vigil reads with commands.
@@ -38,7 +40,8 @@ end
 
 local out = {}
 for i = 2, #ARGV do
-  local base = prefix .. ':' .. ARGV[i] .. ':'
+  local legacy = string.sub(ARGV[i], 1, 1) == '1'
+  local base = prefix .. ':' .. string.sub(ARGV[i], 2) .. ':'
   refusal = nil
   local r = {}
   for s = 1, #STATES do
@@ -55,7 +58,7 @@ for i = 2, #ARGV do
     end
   end
   r[#r + 1] = metaState
-  if metaState == 0 then
+  if legacy then
     r[#r + 1] = call('EXISTS', base .. 'id')
     r[#r + 1] = call('EXISTS', base .. 'meta-paused')
   else

@@ -16,6 +16,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.Predicate;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -269,6 +271,12 @@ class BullmqQueueStateIT {
             assertThat(s.require("bullmq_job_count", "redis", "main", "prefix", "bull", "queue", "good", "state", "waiting")).isEqualTo(1.0);
             assertThat(s.body()).doesNotContain("queue=\"clash\"");
             assertThat(s.require("vigil_source_up", "source", SOURCE)).isEqualTo(1.0);
+            // The skipped queue is read again at every poll, with commands: only a first read goes as a script.
+            vigil.scrapeAfterNextPoll(SOURCE);
+            long scripts = evalCalls();
+            vigil.scrapeAfterNextPoll(SOURCE);
+            vigil.scrapeAfterNextPoll(SOURCE);
+            assertThat(evalCalls()).isEqualTo(scripts);
         }
     }
 
@@ -358,6 +366,11 @@ class BullmqQueueStateIT {
 
     private static double ofQueue(Scrape s, String family, String queue) {
         return s.require(family, "redis", "main", "prefix", "bull", "queue", queue);
+    }
+
+    private long evalCalls() {
+        Matcher m = Pattern.compile("cmdstat_eval:calls=(\\d+)").matcher(redis.app().info("commandstats"));
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     private void clientNamed(String name) {
