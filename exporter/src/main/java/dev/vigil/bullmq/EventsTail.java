@@ -96,15 +96,9 @@ final class EventsTail {
         }
         // Before the XREAD, in the same write: as XINFO commands, or as stream-ends.lua for many (a first poll).
         Map<QueueRef, Batch.Reply<List<Object>>> infos = new HashMap<>();
-        List<Batch.Reply<List<Object>>> ends = new ArrayList<>();
+        List<Batch.Reply<List<Object>>> ends = List.of();
         if (scripts.suits(needInfo.size(), anyNew, cluster)) {
-            for (int from = 0; from < needInfo.size(); from += QueueScript.QUEUES_PER_CALL) {
-                List<byte[]> keys = new ArrayList<>(QueueScript.QUEUES_PER_CALL);
-                for (QueueRef q : needInfo.subList(from, Math.min(needInfo.size(), from + QueueScript.QUEUES_PER_CALL))) {
-                    keys.add(encodedKey(q, cursors.get(q)));
-                }
-                ends.add(QueueScript.streamEnds(batch, keys));
-            }
+            ends = QueueScript.calls(needInfo, part -> QueueScript.streamEnds(batch, part.stream().map(q -> encodedKey(q, cursors.get(q))).toList()));
         } else {
             for (QueueRef q : needInfo) {
                 infos.put(q, batch.xinfoStream(q.key("events")));
@@ -172,21 +166,11 @@ final class EventsTail {
     private Map<QueueRef, StreamInfo> streamInfos(Reads reads) {
         Map<QueueRef, StreamInfo> out = new HashMap<>();
         reads.infos().forEach((q, info) -> out.put(q, streamInfo(info)));
-        for (int c = 0; c < reads.ends().size(); c++) {
-            Batch.Reply<List<Object>> call = reads.ends().get(c);
-            if (call.refused()) {
-                scripts.refused(call.getError());
-                continue;
-            }
-            List<QueueRef> part = reads.endsOf().subList(c * QueueScript.QUEUES_PER_CALL,
-                    Math.min(reads.endsOf().size(), (c + 1) * QueueScript.QUEUES_PER_CALL));
-            List<Object> replies = call.get();
-            for (int i = 0; i < part.size(); i++) {
-                StreamInfo info = QueueScript.streamEnd((List<?>) replies.get(i));
-                lookups.add(info.exists() ? 1 : 0, info.exists() ? 0 : 1); // as XINFO's: refused exactly when missing
-                out.put(part.get(i), info);
-            }
-        }
+        scripts.settle(reads.ends(), reads.endsOf(), (q, reply) -> {
+            StreamInfo info = QueueScript.streamEnd(reply);
+            lookups.add(info.exists() ? 1 : 0, info.exists() ? 0 : 1); // as XINFO's: refused exactly when missing
+            out.put(q, info);
+        }, q -> { });
         return out;
     }
 

@@ -7,6 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -55,6 +58,35 @@ final class QueueScript {
             refusal = error;
             LOG.warning("source " + source + ": Redis refused Vigil's read-only script (" + error
                     + "); reading queue state with one command per key from now on");
+        }
+    }
+
+    /** The script calls of one step: {@code call} of each {@link #QUEUES_PER_CALL} items, in their order. */
+    static <T> List<Batch.Reply<List<Object>>> calls(List<T> items, Function<List<T>, Batch.Reply<List<Object>>> call) {
+        List<Batch.Reply<List<Object>>> calls = new ArrayList<>();
+        for (int from = 0; from < items.size(); from += QUEUES_PER_CALL) {
+            calls.add(call.apply(items.subList(from, Math.min(items.size(), from + QUEUES_PER_CALL))));
+        }
+        return calls;
+    }
+
+    /**
+     * Hands each item its part of the settled {@link #calls}' replies; the items of a call Redis refused go to
+     * {@code refused} instead, and this source reads with commands from then on.
+     */
+    <T> void settle(List<Batch.Reply<List<Object>>> calls, List<T> items, BiConsumer<T, List<?>> reply, Consumer<T> refused) {
+        for (int c = 0; c < calls.size(); c++) {
+            Batch.Reply<List<Object>> call = calls.get(c);
+            List<T> part = items.subList(c * QUEUES_PER_CALL, Math.min(items.size(), (c + 1) * QUEUES_PER_CALL));
+            if (call.refused()) {
+                refused(call.getError());
+                part.forEach(refused);
+                continue;
+            }
+            List<Object> replies = call.get();
+            for (int i = 0; i < part.size(); i++) {
+                reply.accept(part.get(i), (List<?>) replies.get(i));
+            }
         }
     }
 

@@ -59,18 +59,14 @@ final class QueueStateReader {
             }
             reads.add(k);
         }
-        List<Batch.Reply<List<Object>>> calls = new ArrayList<>();
-        if (scripts.suits(reads.size(), anyNew, cluster)) {
-            if (encodedPrefix == null) {
-                encodedPrefix = Batch.bulk(queues.get(0).prefix());
-            }
-            for (int from = 0; from < reads.size(); from += QueueScript.QUEUES_PER_CALL) {
-                calls.add(QueueScript.request(batch, encodedPrefix, reads.subList(from, Math.min(reads.size(), from + QueueScript.QUEUES_PER_CALL))));
-            }
-        } else {
+        if (!scripts.suits(reads.size(), anyNew, cluster)) {
             reads.forEach(k -> k.request(batch));
+            return new Reads(reads, List.of());
         }
-        return new Reads(reads, calls);
+        if (encodedPrefix == null) {
+            encodedPrefix = Batch.bulk(queues.get(0).prefix());
+        }
+        return new Reads(reads, QueueScript.calls(reads, part -> QueueScript.request(batch, encodedPrefix, part)));
     }
 
     /** One step's reads in flight: the queues, and the script calls that read them in order (none: commands). */
@@ -92,20 +88,7 @@ final class QueueStateReader {
      */
     List<QueueRef> apply(Reads reads, boolean keepMissing, Set<QueueRef> rereadTimes, Batch jobTimes) {
         List<QueueRef> again = new ArrayList<>();
-        for (int c = 0; c < reads.calls().size(); c++) {
-            Batch.Reply<List<Object>> call = reads.calls().get(c);
-            List<KnownQueue> part = reads.queues().subList(c * QueueScript.QUEUES_PER_CALL,
-                    Math.min(reads.size(), (c + 1) * QueueScript.QUEUES_PER_CALL));
-            if (call.refused()) {
-                scripts.refused(call.getError());
-                part.forEach(k -> again.add(k.queue));
-                continue;
-            }
-            List<Object> replies = call.get();
-            for (int i = 0; i < part.size(); i++) {
-                part.get(i).scripted(QueueScript.parse((List<?>) replies.get(i)));
-            }
-        }
+        scripts.settle(reads.calls(), reads.queues(), (k, reply) -> k.scripted(QueueScript.parse(reply)), k -> again.add(k.queue));
         for (KnownQueue k : reads.queues()) {
             if (!again.isEmpty() && again.contains(k.queue)) {
                 continue;
