@@ -19,8 +19,14 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 /**
  * An application instrumented with the OpenTelemetry Java SDK, exporting to Vigil with the SDK's own OTLP/HTTP
@@ -28,6 +34,31 @@ import java.util.concurrent.TimeUnit;
  * inside the public one), so it is turned on by reflection: the bytes on the wire are still the SDK's.
  */
 public final class SdkSender implements AutoCloseable {
+    /** Kept so that the logger, and the handler on it, outlive a garbage collection. */
+    private static final Logger EXPORTER_LOG = Logger.getLogger("io.opentelemetry.exporter");
+    private static final ConcurrentLinkedQueue<String> EXPORT_FAILURES = new ConcurrentLinkedQueue<>();
+
+    static {
+        // The SDK says why an export failed only in its log; a test that sees a failed flush prints this instead.
+        EXPORTER_LOG.addHandler(new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= Level.WARNING.intValue() && EXPORT_FAILURES.size() < 20) {
+                    EXPORT_FAILURES.add(System.currentTimeMillis() + " " + r.getLoggerName() + ": " + r.getMessage()
+                            + (r.getThrown() == null ? "" : " (" + r.getThrown() + ")"));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+    }
+
     private final SdkTracerProvider tracer;
     private final SdkMeterProvider meter;
 
@@ -94,6 +125,11 @@ public final class SdkSender implements AutoCloseable {
 
     public boolean flushMetrics() {
         return done(meter.forceFlush());
+    }
+
+    /** What the SDK logged about failed exports in this JVM, oldest first, for a test's failure message. */
+    public static List<String> exportFailures() {
+        return List.copyOf(EXPORT_FAILURES);
     }
 
     private static boolean done(CompletableResultCode result) {
