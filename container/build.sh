@@ -31,6 +31,7 @@ context="$(cd "$(dirname "$JAR")" && pwd)/container"
 rm -rf "$context"
 mkdir -p "$context/rootfs/opt/vigil"
 cp "$JAR" "$context/rootfs/opt/vigil/vigil-exporter.jar"
+cp exporter/src/cds/training.yml "$context/rootfs/opt/vigil/cds-training.yml"
 
 if [ -n "${VIGIL_BASE_IMAGE:-}" ]; then
     cp container/jvm.options "$context/rootfs/opt/vigil/jvm.options"

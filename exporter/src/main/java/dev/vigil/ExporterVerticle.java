@@ -120,6 +120,10 @@ public final class ExporterVerticle extends VerticleBase {
         for (RedisConfig r : config.redis().values()) {
             redis.put(r.name(), new RedisEndpoint(r, VertxEventLoop.suits(r) ? redisResources : threadedResources, tracing));
         }
+        llm = config.llm().filter(l -> config.shard().first()).map(c -> new LlmSpend(c, config.server(), vertx, redis, Clock.systemUTC()));
+        // Made before the registry and the rest: a Redis source starts opening its connection when it is made
+        // (SourceConnection), and that connection is what the first poll, and so readiness, waits for.
+        List<Source> sources = sources();
         prometheusRegistry = new PrometheusRegistry();
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheusRegistry, io.micrometer.core.instrument.Clock.SYSTEM,
                 tracing.enabled() ? new ExemplarSpans() : null);
@@ -127,8 +131,7 @@ public final class ExporterVerticle extends VerticleBase {
         web.ifPresent(w -> w.bindTo(meters));
         redis.values().forEach(e -> e.ownLookups().bindTo(meters));
         new ShardGauge(config.shard()).bindTo(meters);
-        llm = config.llm().filter(l -> config.shard().first()).map(c -> new LlmSpend(c, config.server(), vertx, redis, Clock.systemUTC()));
-        engine = new PollEngine(vertx, sources(), meters, tracing, new Random());
+        engine = new PollEngine(vertx, sources, meters, tracing, new Random());
         changing.add(new SourceCollector(engine, version));
         llm.ifPresent(l -> changing.addAll(l.collectors()));
         runtime = new RuntimeMeters();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The class-data archive that {@code mvn package} records beside the jar (exporter/pom.xml) is one the README's
@@ -21,20 +22,52 @@ class ClassDataArchiveIT {
 
     @Test
     void theBuildsArchiveMapsAndHoldsVigilsClasses() throws Exception {
+        List<String> out = runWithArchive("--version");
+        assertThat(out).anyMatch(l -> l.contains(" dev.vigil.Main source: shared objects file (top)"));
+        assertThat(out).anyMatch(l -> l.startsWith("vigil ")); // the version, among the class-loading lines
+    }
+
+    /**
+     * Reading a config file comes from the archive too: the archive's start reads one (src/cds/training.yml).
+     * Recorded with the default configuration, it held no YAML parser, and a start with a file loaded SnakeYAML
+     * and the config's classes from the jar.
+     */
+    @Test
+    void readingAConfigFileUsesArchivedClasses(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("vigil.yml");
+        Files.writeString(config, """
+                redis:
+                  main:
+                    url: redis://127.0.0.1:6379
+                bullmq:
+                  - redis: main
+                    interval: 2s
+                """);
+        List<String> out = runWithArchive("--config", config.toString(), "--check-config");
+        assertThat(out).anyMatch(l -> l.equals("configuration is valid"));
+        List<String> fromJar = out.stream().filter(l -> l.contains("source: jar:") || l.contains("source: file:"))
+                .filter(l -> l.contains(" org.yaml.snakeyaml.") || l.contains(" dev.vigil.config.")).toList();
+        assertThat(fromJar).as("SnakeYAML and config classes loaded from the jar, not the archive").isEmpty();
+        assertThat(out).anyMatch(l -> l.contains(" org.yaml.snakeyaml.Yaml source: shared objects file (top)"));
+    }
+
+    /** Runs the jar with the README's flags and -Xshare:on (no start at all without the archive); its output. */
+    private static List<String> runWithArchive(String... args) throws Exception {
         Path jar = TARGET.resolve("vigil-exporter.jar");
         Path archive = TARGET.resolve("vigil.jsa");
         assertThat(archive).as("recorded by the package phase").exists();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(readmeFlags());
-        command.addAll(List.of("-Xshare:on", "-Xlog:class+load=info", "-jar", jar.toString(), "--version"));
+        command.addAll(List.of("-Xshare:on", "-Xlog:class+load=info", "-jar", jar.toString()));
+        command.addAll(List.of(args));
         assertThat(command).contains("-XX:SharedArchiveFile=" + archive, "-XX:+UseSerialGC");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        // Read before waiting: the class-loading lines fill the pipe long before the JVM exits.
         List<String> out = lines(p);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(String.join("\n", out.subList(Math.max(0, out.size() - 20), out.size()))).isZero();
-        assertThat(out).anyMatch(l -> l.contains(" dev.vigil.Main source: shared objects file (top)"));
-        assertThat(out).anyMatch(l -> l.startsWith("vigil ")); // the version, among the class-loading lines
+        return out;
     }
 
     /** The JVM flags of the README's run command, with paths from the exporter module, where the tests run. */
