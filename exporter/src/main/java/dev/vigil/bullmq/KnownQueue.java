@@ -3,7 +3,7 @@ package dev.vigil.bullmq;
 import dev.vigil.redis.Batch;
 import dev.vigil.redis.OwnLookups;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -21,8 +21,8 @@ final class KnownQueue {
 
     final QueueRef queue;
     final long[] counts = new long[STATES.length];
-    /** The counts as {@link QueueState} carries them, made again only when a count changed. */
-    private Map<JobState, Long> countsByState = Map.of();
+    /** The counts as {@link QueueState} carries them, copied again only when a count changed. */
+    private long[] reported;
     boolean paused;
     boolean present;
     /** The meta hash existed at the last read: BullMQ, whose pause flag is in it, so no Bull 3 keys to look up. */
@@ -177,12 +177,8 @@ final class KnownQueue {
         nextInLine = candidates;
         readyAtMs = times;
         clearReplies();
-        if (countsByState.isEmpty() || changed(countsByState)) {
-            Map<JobState, Long> byState = new EnumMap<>(JobState.class);
-            for (JobState s : STATES) {
-                byState.put(s, counts[s.ordinal()]);
-            }
-            countsByState = Map.copyOf(byState); // immutable already, so QueueState's own copy of it is this same map
+        if (reported == null || !Arrays.equals(reported, counts)) {
+            reported = counts.clone();
         }
     }
 
@@ -198,18 +194,9 @@ final class KnownQueue {
                 null, null, 0, 0);
     }
 
-    private boolean changed(Map<JobState, Long> last) {
-        for (JobState s : STATES) {
-            if (last.get(s) != counts[s.ordinal()]) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The counts by state; the same object from poll to poll while none changed. */
-    Map<JobState, Long> counts() {
-        return countsByState;
+    /** The counts by state ordinal, never written; the same array from poll to poll while none changed. */
+    long[] counts() {
+        return reported == null ? new long[STATES.length] : reported;
     }
 
     /** Takes in the settled HMGETs of the jobs next in line. */

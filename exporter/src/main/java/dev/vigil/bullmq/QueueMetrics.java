@@ -49,7 +49,7 @@ final class QueueMetrics {
             finished[i] = finishedOf.apply(q.queue());
             anyFinished |= finished[i] != null;
             for (JobState state : STATES) {
-                long n = q.counts().get(state);
+                long n = q.counts()[state.ordinal()];
                 if (n != 0 || state.reportedFromStart || l.reported(state.ordinal())) {
                     jobs.add(l.gauge(state.ordinal(), n));
                 }
@@ -71,7 +71,7 @@ final class QueueMetrics {
 
     private static List<MetricSnapshot> finishedFamilies(QueueLabels.Of[] of, FinishedJobs[] finished, boolean labelJobNames,
                                                          QueueLabels queueLabels) {
-        Finished families = new Finished(labelJobNames);
+        Finished families = new Finished(labelJobNames, of.length);
         for (int i = 0; i < of.length; i++) {
             FinishedJobs f = finished[i];
             if (f == null) {
@@ -100,7 +100,8 @@ final class QueueMetrics {
         final FamilyBuilder processing;
         final FamilyBuilder lost;
 
-        Finished(boolean labelJobNames) {
+        /** @param queues how many queues report finished jobs: each family's list is made that large at once */
+        Finished(boolean labelJobNames, int queues) {
             String[] labels = labelJobNames ? new String[] {"redis", "prefix", "queue", "job_name"} : new String[] {"redis", "prefix", "queue"};
             completed = FamilyBuilder.counter("bullmq_jobs_completed", "Jobs completed" + FROM, labels);
             failed = FamilyBuilder.counter("bullmq_jobs_failed", "Jobs failed for good (retries exhausted or unrecoverable)" + FROM, labels);
@@ -113,6 +114,10 @@ final class QueueMetrics {
                     "Time completed jobs took from processedOn to finishedOn", labels);
             lost = FamilyBuilder.counter("bullmq_events_lost",
                     "Events trimmed from the stream before Vigil read them (Redis 7+ only); counters missed these", "redis", "prefix", "queue");
+            // Growing seven lists of 1,000 samples by copying was 7% of a settled 1,000-queue poll's CPU samples.
+            for (FamilyBuilder f : List.of(completed, failed, retried, stalled, wait, processing, lost)) {
+                f.expect(queues);
+            }
         }
 
         void add(QueueLabels.Of l, Labels values, FinishedJobs.Totals t) {
