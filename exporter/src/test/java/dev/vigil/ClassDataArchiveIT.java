@@ -62,10 +62,16 @@ class ClassDataArchiveIT {
         command.addAll(List.of("-Xshare:on", "-Xlog:class+load=info", "-jar", jar.toString()));
         command.addAll(List.of(args));
         assertThat(command).contains("-XX:SharedArchiveFile=" + archive, "-XX:+UseSerialGC");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        // Read before waiting: the class-loading lines fill the pipe long before the JVM exits.
-        List<String> out = lines(p);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        // To a file, not a pipe: the class-loading lines would fill a pipe long before the JVM exits.
+        Path log = Files.createTempFile("vigil-cds", ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly();
+        }
+        List<String> out = Files.readAllLines(log, StandardCharsets.UTF_8);
+        Files.delete(log);
+        assertThat(exited).as("exited within 60 s").isTrue();
         assertThat(p.exitValue()).as(String.join("\n", out.subList(Math.max(0, out.size() - 20), out.size()))).isZero();
         return out;
     }
@@ -77,9 +83,5 @@ class ClassDataArchiveIT {
                 .findFirst().orElseThrow(() -> new AssertionError("README.md has no run command"));
         String flags = run.substring(run.indexOf("&& java ") + "&& java ".length(), run.indexOf(" -jar "));
         return List.of(flags.replace("exporter/target/", "target/").split(" "));
-    }
-
-    private static List<String> lines(Process p) throws IOException {
-        return List.of(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n"));
     }
 }

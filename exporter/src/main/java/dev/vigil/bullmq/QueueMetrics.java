@@ -100,7 +100,10 @@ final class QueueMetrics {
         final FamilyBuilder processing;
         final FamilyBuilder lost;
 
-        /** @param queues how many queues report finished jobs: each family's list is made that large at once */
+        /**
+         * @param queues how many queues are listed, an upper bound on those that report finished jobs: each family's
+         *     list is made that large at once
+         */
         Finished(boolean labelJobNames, int queues) {
             String[] labels = labelJobNames ? new String[] {"redis", "prefix", "queue", "job_name"} : new String[] {"redis", "prefix", "queue"};
             completed = FamilyBuilder.counter("bullmq_jobs_completed", "Jobs completed" + FROM, labels);

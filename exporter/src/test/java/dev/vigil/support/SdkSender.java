@@ -36,16 +36,24 @@ import java.util.logging.Logger;
 public final class SdkSender implements AutoCloseable {
     /** Kept so that the logger, and the handler on it, outlive a garbage collection. */
     private static final Logger EXPORTER_LOG = Logger.getLogger("io.opentelemetry.exporter");
-    private static final ConcurrentLinkedQueue<String> EXPORT_FAILURES = new ConcurrentLinkedQueue<>();
+    /** The last records, oldest first: failsafe runs every IT in one JVM, and earlier tests' failures are not this one's. */
+    private static final ConcurrentLinkedQueue<Failure> EXPORT_FAILURES = new ConcurrentLinkedQueue<>();
+    private static final int KEPT_FAILURES = 50;
+
+    private record Failure(long atMillis, String text) {
+    }
 
     static {
         // The SDK says why an export failed only in its log; a test that sees a failed flush prints this instead.
         EXPORTER_LOG.addHandler(new Handler() {
             @Override
             public void publish(LogRecord r) {
-                if (r.getLevel().intValue() >= Level.WARNING.intValue() && EXPORT_FAILURES.size() < 20) {
-                    EXPORT_FAILURES.add(System.currentTimeMillis() + " " + r.getLoggerName() + ": " + r.getMessage()
-                            + (r.getThrown() == null ? "" : " (" + r.getThrown() + ")"));
+                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    EXPORT_FAILURES.add(new Failure(r.getMillis(), r.getLoggerName() + ": " + r.getMessage()
+                            + (r.getThrown() == null ? "" : " (" + r.getThrown() + ")")));
+                    while (EXPORT_FAILURES.size() > KEPT_FAILURES) {
+                        EXPORT_FAILURES.poll();
+                    }
                 }
             }
 
@@ -127,9 +135,9 @@ public final class SdkSender implements AutoCloseable {
         return done(meter.forceFlush());
     }
 
-    /** What the SDK logged about failed exports in this JVM, oldest first, for a test's failure message. */
-    public static List<String> exportFailures() {
-        return List.copyOf(EXPORT_FAILURES);
+    /** What the SDK logged about failed exports since this time (epoch ms), oldest first, for a test's failure message. */
+    public static List<String> exportFailuresSince(long millis) {
+        return EXPORT_FAILURES.stream().filter(f -> f.atMillis() >= millis).map(Failure::text).toList();
     }
 
     private static boolean done(CompletableResultCode result) {
