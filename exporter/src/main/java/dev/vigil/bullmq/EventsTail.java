@@ -79,6 +79,7 @@ final class EventsTail {
     Reads request(Batch batch, List<QueueRef> queues, Set<QueueRef> fullRead, boolean cluster) {
         QueueCursor[] listed = new QueueCursor[queues.size()];
         List<QueueRef> needInfo = new ArrayList<>();
+        List<byte[]> needInfoKeys = new ArrayList<>();
         boolean anyNew = false;
         for (int i = 0; i < listed.length; i++) {
             QueueRef q = queues.get(i);
@@ -90,6 +91,7 @@ final class EventsTail {
             }
             if (c.needsInfo(fullRead.contains(q))) {
                 needInfo.add(q);
+                needInfoKeys.add(encodedKey(q, c));
                 anyNew |= c.endUnknown();
             }
             listed[i] = c;
@@ -98,7 +100,7 @@ final class EventsTail {
         Map<QueueRef, Batch.Reply<List<Object>>> infos = new HashMap<>();
         List<Batch.Reply<List<Object>>> ends = List.of();
         if (scripts.suits(needInfo.size(), anyNew, cluster)) {
-            ends = QueueScript.calls(needInfo, part -> QueueScript.streamEnds(batch, part.stream().map(q -> encodedKey(q, cursors.get(q))).toList()));
+            ends = QueueScript.calls(needInfoKeys, part -> QueueScript.streamEnds(batch, part)); // in needInfo's order
         } else {
             for (QueueRef q : needInfo) {
                 infos.put(q, batch.xinfoStream(q.key("events")));

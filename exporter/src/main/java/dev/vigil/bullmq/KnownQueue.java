@@ -20,9 +20,8 @@ final class KnownQueue {
     private static final JobState[] STATES = JobState.values();
 
     final QueueRef queue;
-    final long[] counts = new long[STATES.length];
-    /** The counts as {@link QueueState} carries them, copied again only when a count changed. */
-    private long[] reported;
+    /** The counts by state ordinal as {@link QueueState} carries them: a new array only when a count changed. */
+    private long[] counts;
     boolean paused;
     boolean present;
     /** The meta hash existed at the last read: BullMQ, whose pause flag is in it, so no Bull 3 keys to look up. */
@@ -149,16 +148,16 @@ final class KnownQueue {
     void apply(boolean keepMissing, boolean rereadTimes, Batch jobTimesBatch) {
         Read read = scripted != null ? scripted : fromReplies();
         scripted = null;
+        long[] next = read.counts().clone();
         boolean anyJobs = false;
-        for (int i = 0; i < STATES.length; i++) {
-            counts[i] = read.counts()[i];
-            anyJobs |= counts[i] > 0;
+        for (long n : next) {
+            anyJobs |= n > 0;
         }
         hasMeta = read.hasMeta();
         present = keepMissing || hasMeta || read.idExists() || anyJobs;
         List<String> candidates = new ArrayList<>(3);
-        counts[JobState.WAITING.ordinal()] = withoutMarker(counts[JobState.WAITING.ordinal()], read.waitTail(), candidates);
-        counts[JobState.PAUSED.ordinal()] = withoutMarker(counts[JobState.PAUSED.ordinal()], read.pausedTail(), candidates);
+        next[JobState.WAITING.ordinal()] = withoutMarker(next[JobState.WAITING.ordinal()], read.waitTail(), candidates);
+        next[JobState.PAUSED.ordinal()] = withoutMarker(next[JobState.PAUSED.ordinal()], read.pausedTail(), candidates);
         candidates.addAll(read.prioritizedHead());
         paused = read.metaPaused() || read.legacyPaused();
         long[] times = new long[candidates.size()];
@@ -177,8 +176,8 @@ final class KnownQueue {
         nextInLine = candidates;
         readyAtMs = times;
         clearReplies();
-        if (reported == null || !Arrays.equals(reported, counts)) {
-            reported = counts.clone();
+        if (counts == null || !Arrays.equals(counts, next)) {
+            counts = next;
         }
     }
 
@@ -196,7 +195,7 @@ final class KnownQueue {
 
     /** The counts by state ordinal, never written; the same array from poll to poll while none changed. */
     long[] counts() {
-        return reported == null ? new long[STATES.length] : reported;
+        return counts == null ? new long[STATES.length] : counts;
     }
 
     /** Takes in the settled HMGETs of the jobs next in line. */
@@ -223,10 +222,6 @@ final class KnownQueue {
             }
         }
         return oldest;
-    }
-
-    long count(JobState state) {
-        return counts[state.ordinal()];
     }
 
     private void clearReplies() {

@@ -104,7 +104,7 @@ final class QueueWatch {
                 }
                 reader.applyJobTimes(early);
                 // The early reads were toRead's first ones, and a LinkedHashSet keeps them first.
-                return readStates(p, Stream.concat(again.stream(), toRead.stream().skip(early.size())).toList(), keepMissing, due, poll);
+                return readStates(p, refusedFirst(again, toRead.stream().skip(early.size()).toList()), keepMissing, due, poll);
             }
         }).thenApply(v -> {
             synchronized (this) {
@@ -169,10 +169,14 @@ final class QueueWatch {
             synchronized (this) {
                 stillCurrent(poll);
                 reader.applyJobTimes(reads);
-                List<QueueRef> rest = queues.subList(chunk, queues.size());
-                return readStates(p, again.isEmpty() ? rest : Stream.concat(again.stream(), rest.stream()).toList(), keepMissing, due, poll);
+                return readStates(p, refusedFirst(again, queues.subList(chunk, queues.size())), keepMissing, due, poll);
             }
         });
+    }
+
+    /** The queues still to read: those a refused script left unread first, to be read now with commands. */
+    private static List<QueueRef> refusedFirst(List<QueueRef> refused, List<QueueRef> rest) {
+        return refused.isEmpty() ? rest : Stream.concat(refused.stream(), rest.stream()).toList();
     }
 
     private PollResult result(List<QueueRef> queues, long nowMs, WorkerCount workers) {

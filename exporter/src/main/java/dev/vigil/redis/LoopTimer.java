@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * Lettuce's timer (command and batch timeouts, reconnect back-off) as tasks scheduled on an event loop. A
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * writes and reads the batch. Tasks run on the loop, so they must not block (they complete futures).
  */
 public final class LoopTimer implements Timer {
+    private static final Logger LOG = Logger.getLogger(LoopTimer.class.getName());
     private final EventExecutor loop;
     private final Set<Task> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
@@ -71,7 +73,7 @@ public final class LoopTimer implements Timer {
                 task.run(this);
             } catch (Exception e) {
                 // As a wheel timer does: one task's failure is not the loop's.
-                java.util.logging.Logger.getLogger(LoopTimer.class.getName()).warning("timer task failed: " + e);
+                LOG.warning("timer task failed: " + e);
             }
         }
 
