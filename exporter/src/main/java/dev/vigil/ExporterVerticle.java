@@ -18,6 +18,7 @@ import dev.vigil.postgres.PostgresSource;
 import dev.vigil.redis.LoopTimer;
 import dev.vigil.redis.RedisEndpoint;
 import dev.vigil.redis.VertxEventLoop;
+import dev.vigil.redis.WholeBatchWrites;
 import dev.vigil.trace.ExemplarSpans;
 import dev.vigil.trace.Tracing;
 import dev.vigil.web.WebAccess;
@@ -115,7 +116,8 @@ public final class ExporterVerticle extends VerticleBase {
         redisTimer = new LoopTimer(polls.nettyEventLoop());
         redisResources = VertxEventLoop.resources(polls.nettyEventLoop(), redisTimer);
         if (!config.redis().values().stream().allMatch(VertxEventLoop::suits)) {
-            threadedResources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).timer(redisTimer).build();
+            threadedResources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).timer(redisTimer)
+                    .nettyCustomizer(new WholeBatchWrites()).build();
         }
         for (RedisConfig r : config.redis().values()) {
             redis.put(r.name(), new RedisEndpoint(r, VertxEventLoop.suits(r) ? redisResources : threadedResources, tracing));

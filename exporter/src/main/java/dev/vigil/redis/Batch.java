@@ -142,6 +142,11 @@ public final class Batch {
         return commands;
     }
 
+    /** The commands as one command, for a connection that writes them as one ({@link WholeBatchWrites}). */
+    RedisCommand<String, String, Void> whole() {
+        return new WholeBatchWrites.Marker(commands);
+    }
+
     /** Completes when every reply has arrived, or exceptionally with the first command that got none. */
     CompletableFuture<Void> settled() {
         synchronized (this) {
@@ -175,9 +180,9 @@ public final class Batch {
         }
     }
 
-    /** Batch replies carry no timeout of their own: the batch has one. */
+    /** Batch replies, and a batch as one command, carry no timeout of their own: the batch has one. */
     static boolean isBatched(RedisCommand<?, ?, ?> command) {
-        return CommandWrapper.unwrap(command, Reply.class) != null;
+        return command instanceof WholeBatchWrites.Marker || CommandWrapper.unwrap(command, Reply.class) != null;
     }
 
     private static CommandArgs<String, String> key(String key) {

@@ -26,14 +26,17 @@ public final class Pipeline {
     private final RedisClusterAsyncCommands<String, String> commands;
     private final Supplier<List<CompletionStage<String>>> clientLists;
     private final boolean cluster;
+    /** The connection's channel unwraps a whole batch (WholeBatchWrites): a batch goes to it as one command. */
+    private final boolean wholeBatches;
     private final Duration timeout;
     private Tracing tracing = Tracing.off();
     private Attributes spanAttributes = Attributes.empty();
     private volatile Context parent = Context.root();
 
     private Pipeline(StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands,
-                     Supplier<List<CompletionStage<String>>> clientLists, Duration timeout) {
+                     Supplier<List<CompletionStage<String>>> clientLists, Duration timeout, boolean wholeBatches) {
         this.cluster = connection instanceof StatefulRedisClusterConnection;
+        this.wholeBatches = wholeBatches;
         this.timeout = timeout;
         this.connection = connection;
         this.commands = commands;
@@ -58,10 +61,13 @@ public final class Pipeline {
         this.parent = pollContext;
     }
 
-    /** @param timeout how long a batch waits for its replies (the Redis source's command_timeout) */
-    static Pipeline standalone(StatefulRedisConnection<String, String> c, Duration timeout) {
+    /**
+     * @param timeout how long a batch waits for its replies (the Redis source's command_timeout)
+     * @param wholeBatches the connection was made with WholeBatchWrites installed
+     */
+    static Pipeline standalone(StatefulRedisConnection<String, String> c, Duration timeout, boolean wholeBatches) {
         // Queued, not flushed: the batch sent next carries it in the same write (a system call fewer per poll).
-        return new Pipeline(c, c.async(), () -> List.of(c.async().clientList()), timeout);
+        return new Pipeline(c, c.async(), () -> List.of(c.async().clientList()), timeout, wholeBatches);
     }
 
     /** Commands are routed to the node owning each key's slot; CLIENT LIST is asked of every master. */
@@ -78,7 +84,7 @@ public final class Pipeline {
                 }
             }
             return lists;
-        }, timeout);
+        }, timeout, false);
     }
 
     /** A Cluster: a command's keys must hash to one slot. */
@@ -111,7 +117,11 @@ public final class Pipeline {
             return CompletableFuture.completedFuture(null);
         }
         return traced(batch.size(), () -> {
-            connection.dispatch(batch.commands());
+            if (wholeBatches) {
+                connection.dispatch(batch.whole());
+            } else {
+                connection.dispatch(batch.commands());
+            }
             connection.flushCommands();
             batch.expireAfter(connection.getResources().timer(), timeout);
             return batch.settled();

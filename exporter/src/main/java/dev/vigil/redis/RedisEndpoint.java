@@ -36,11 +36,13 @@ public final class RedisEndpoint {
     private final List<RedisURI> uris;
     private final Tracing tracing;
     private final OwnLookups ownLookups;
+    private final boolean wholeBatches;
 
     public RedisEndpoint(RedisConfig config, ClientResources resources, Tracing tracing) {
         this.config = config;
         this.tracing = tracing;
         this.ownLookups = new OwnLookups(config.name());
+        this.wholeBatches = WholeBatchWrites.installedIn(resources);
         this.uris = (config.cluster() ? config.nodes() : List.of(config.url())).stream().map(this::uri).toList();
         SocketOptions socket = SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.builder().timeoutSource(new TimeoutOptions.TimeoutSource() {
@@ -126,7 +128,7 @@ public final class RedisEndpoint {
                         .thenApply(c -> Pipeline.cluster(c, config.commandTimeout()).traced(tracing, first.getHost(), first.getPort()));
             }
             return ((RedisClient) client).connectAsync(StringCodec.UTF8, first)
-                    .thenApply(c -> Pipeline.standalone(c, config.commandTimeout()).traced(tracing, first.getHost(), first.getPort()));
+                    .thenApply(c -> Pipeline.standalone(c, config.commandTimeout(), wholeBatches).traced(tracing, first.getHost(), first.getPort()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

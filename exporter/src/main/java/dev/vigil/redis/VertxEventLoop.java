@@ -45,12 +45,13 @@ public final class VertxEventLoop implements EventLoopGroupProvider {
     }
 
     /**
-     * Lettuce's resources on {@code loop}, with {@code timer} for batch and command timeouts. Lettuce's two
-     * computation threads (its smallest pool: reconnect back-off, its event bus) start only when used.
+     * Lettuce's resources on {@code loop}, with {@code timer} for batch and command timeouts, writing each batch
+     * as one ({@link WholeBatchWrites}). Lettuce's two computation threads (its smallest pool: reconnect back-off,
+     * its event bus) start only when used.
      */
     public static ClientResources resources(EventLoop loop, Timer timer) {
         return DefaultClientResources.builder().eventLoopGroupProvider(new VertxEventLoop(loop))
-                .computationThreadPoolSize(2).timer(timer).build();
+                .computationThreadPoolSize(2).timer(timer).nettyCustomizer(new WholeBatchWrites()).build();
     }
 
     @Override

@@ -37,7 +37,8 @@ class PipelineTimeoutIT {
 
     @BeforeAll
     static void connect() throws Exception {
-        resources = DefaultClientResources.create();
+        // As Vigil makes its resources: batches are written whole (WholeBatchWrites), and their timeout still holds.
+        resources = DefaultClientResources.builder().nettyCustomizer(new WholeBatchWrites()).build();
         endpoint = new RedisEndpoint(new RedisConfig("main", redis.url(), false, List.of(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), RedisConfig.DEFAULT_CONNECT_TIMEOUT, TIMEOUT), resources, Tracing.off());
         pipeline = endpoint.connect().toCompletableFuture().get(10, TimeUnit.SECONDS);
