@@ -146,22 +146,34 @@ final class EventsTail {
                         read.get(slot.get(0)).key("events")));
             }
         }
-        return new Reads(queues, infos, needInfo, ends, xreads);
+        return new Reads(queues, listed, infos, needInfo, ends, xreads);
+    }
+
+    private static String streamKey(QueueRef q, QueueCursor c) {
+        if (c.key == null) {
+            c.key = q.key("events");
+        }
+        return c.key;
     }
 
     private static byte[] encodedKey(QueueRef q, QueueCursor c) {
         if (c.encodedKey == null) {
-            c.encodedKey = Batch.bulk(q.key("events"));
+            c.encodedKey = Batch.bulk(streamKey(q, c));
         }
         return c.encodedKey;
     }
 
     /**
      * The first round trip's events reads, in flight: the XINFOs asked before the XREADs, or the stream-ends.lua
-     * calls that read the ends of {@code endsOf} in their order, 100 streams a call.
+     * calls that read the ends of {@code endsOf} in their order, 100 streams a call. {@code cursors} are the
+     * queues' cursors in list order, so that nothing after the request looks a queue's cursor up again.
      */
-    record Reads(List<QueueRef> queues, Map<QueueRef, Batch.Reply<List<Object>>> infos, List<QueueRef> endsOf,
+    record Reads(List<QueueRef> queues, QueueCursor[] cursors, Map<QueueRef, Batch.Reply<List<Object>>> infos, List<QueueRef> endsOf,
                  List<Batch.Reply<List<Object>>> ends, List<Batch.Reply<List<StreamMessage<String, String>>>> xreads) {
+        /** {@link EventsTail#tails} of the queue at {@code index} in the list. */
+        boolean tails(int index) {
+            return cursors[index].tails();
+        }
     }
 
     /** The stream ends read in the first round trip; a refused script call leaves its streams out (asked again next poll). */
@@ -192,10 +204,12 @@ final class EventsTail {
         Map<QueueRef, Batch.Reply<List<Object>>> moved = new HashMap<>();
         Map<QueueRef, StreamInfo> infos = streamInfos(reads);
         completions = new ArrayList<>();
-        for (QueueRef q : reads.queues()) {
-            QueueCursor c = cursors.get(q);
-            List<StreamMessage<String, String>> messages = byStream.isEmpty() ? List.of() : byStream.getOrDefault(q.key("events"), List.of());
-            if (c.apply(q, messages, infos.get(q), maxEventsPerPoll, completions, lookups, this::noEntriesAdded)) {
+        QueueCursor[] listed = reads.cursors();
+        for (int i = 0; i < listed.length; i++) {
+            QueueRef q = reads.queues().get(i);
+            QueueCursor c = listed[i];
+            List<StreamMessage<String, String>> messages = byStream.isEmpty() ? List.of() : byStream.getOrDefault(streamKey(q, c), List.of());
+            if (c.apply(q, messages, infos.isEmpty() ? null : infos.get(q), maxEventsPerPoll, completions, lookups, this::noEntriesAdded)) {
                 moved.put(q, next.xinfoStream(q.key("events")));
             }
         }
@@ -220,12 +234,6 @@ final class EventsTail {
         }
         completions = List.of();
         lateInfo = Map.of();
-    }
-
-    /** Whether this queue's changes show in its events stream, so that its state need be read only when it moved. */
-    boolean tails(QueueRef queue) {
-        QueueCursor c = cursors.get(queue);
-        return c != null && c.tails();
     }
 
     /** The totals of this queue, null when its events are not read. */

@@ -18,6 +18,22 @@ final class KnownQueue {
     /** A job next in line whose hash had no timestamp (gone, or not a job): it adds no age. */
     static final long NO_TIME = Long.MIN_VALUE;
     private static final JobState[] STATES = JobState.values();
+    // The keys a read names, as a base kept per queue and these suffixes (Batch's methods taking both).
+    private static final byte[][] STATE_KEYS = new byte[STATES.length][];
+    private static final byte[] META = Batch.utf8("meta");
+    private static final byte[] ID = Batch.utf8("id");
+    private static final byte[] META_PAUSED = Batch.utf8("meta-paused");
+    private static final byte[] WAIT = Batch.utf8(JobState.WAITING.keySuffix);
+    private static final byte[] PAUSED = Batch.utf8(JobState.PAUSED.keySuffix);
+    private static final byte[] PRIORITIZED = Batch.utf8(JobState.PRIORITIZED.keySuffix);
+    private static final byte[] LAST_TWO = Batch.bulks(-2, -1);
+    private static final byte[] FIRST = Batch.bulks(0, 0);
+
+    static {
+        for (JobState s : STATES) {
+            STATE_KEYS[s.ordinal()] = Batch.utf8(s.keySuffix);
+        }
+    }
 
     final QueueRef queue;
     /** The counts by state ordinal as {@link QueueState} carries them: a new array only when a count changed. */
@@ -29,6 +45,8 @@ final class KnownQueue {
     private List<String> nextInLine = List.of();
     private long[] readyAtMs = new long[0];
 
+    /** {@code <prefix>:<name>:}, the start of every key a read names. */
+    private byte[] keyBase;
     /** The queue as an argument of read-queues.lua ({@link #scriptArgument}), with and without a meta hash. */
     private byte[] withMeta;
     private byte[] withoutMeta;
@@ -84,24 +102,27 @@ final class KnownQueue {
     void request(Batch batch) {
         scripted = null;
         countReplies.clear();
+        if (keyBase == null) {
+            keyBase = Batch.utf8(queue.key(""));
+        }
         for (JobState s : STATES) {
-            String key = queue.key(s.keySuffix);
-            countReplies.add(s.list ? batch.llen(key) : batch.zcard(key));
+            byte[] key = STATE_KEYS[s.ordinal()];
+            countReplies.add(s.list ? batch.llen(keyBase, key) : batch.zcard(keyBase, key));
         }
         // The whole (small) meta hash rather than HEXISTS of 'paused': only an empty reply tells exactly that
         // the hash is missing, which both the queue's presence and vigil_redis_own_lookups_total need.
-        meta = batch.hgetall(queue.key("meta"));
+        meta = batch.hgetall(keyBase, META);
         if (hasMeta) {
             id = null;
             legacyPaused = null;
         } else {
-            id = batch.exists(queue.key("id"));
-            legacyPaused = batch.exists(queue.key("meta-paused")); // Bull 3 marks a paused queue with this key
+            id = batch.exists(keyBase, ID);
+            legacyPaused = batch.exists(keyBase, META_PAUSED); // Bull 3 marks a paused queue with this key
         }
-        waitTail = batch.lrange(queue.key("wait"), -2, -1);
-        pausedTail = batch.lrange(queue.key("paused"), -2, -1);
+        waitTail = batch.lrange(keyBase, WAIT, LAST_TWO);
+        pausedTail = batch.lrange(keyBase, PAUSED, LAST_TWO);
         // The next prioritized job to run: the oldest of the highest priority (score = priority << 32 | counter).
-        prioritizedHead = batch.zrange(queue.key("prioritized"), 0, 0);
+        prioritizedHead = batch.zrange(keyBase, PRIORITIZED, FIRST);
     }
 
     /** Each read above looks up its keys once; see OwnLookups for how a reply tells hit from miss. */

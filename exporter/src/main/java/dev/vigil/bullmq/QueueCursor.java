@@ -29,6 +29,8 @@ final class QueueCursor {
     private byte[] encodedFrom;
     /** The stream's key, encoded for the XREAD once; kept here by EventsTail, which knows the queue. */
     byte[] encodedKey;
+    /** The stream's key as XREAD's reply names it, made once; kept here by EventsTail. */
+    String key;
 
     private final boolean labelJobNames;
 

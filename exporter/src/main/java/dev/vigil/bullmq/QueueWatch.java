@@ -73,8 +73,9 @@ final class QueueWatch {
         Batch.Reply<List<String>> time = first.time();
         EventsTail.Reads tail = events == null ? null : events.request(first, queues, due, p.isCluster());
         Set<QueueRef> toRead = new LinkedHashSet<>();
-        for (QueueRef q : queues) {
-            if (due.contains(q) || reader.unknown(q) || events == null || !events.tails(q) || unsettled.contains(q)) {
+        for (int i = 0; i < queues.size(); i++) {
+            QueueRef q = queues.get(i);
+            if (tail == null || !tail.tails(i) || due.contains(q) || reader.unknown(q) || unsettled.contains(q)) {
                 toRead.add(q);
             }
         }

@@ -40,6 +40,7 @@ public final class Batch {
     private static final byte[] COUNT = bulk("COUNT");
     private static final byte[] STREAMS = bulk("STREAMS");
     private static final byte[] NO_KEYS = bulk("0");
+    private static final byte[] NOTHING = new byte[0];
 
     private final List<RedisCommand<String, String, ?>> commands = new ArrayList<>();
     private final CompletableFuture<Void> settled = new CompletableFuture<>();
@@ -48,27 +49,70 @@ public final class Batch {
     private Timeout expiry;
 
     public Reply<Long> llen(String key) {
-        return add(CommandType.LLEN, new IntegerOutput<>(CODEC), key(key));
+        return llen(utf8(key), NOTHING);
     }
 
     public Reply<Long> zcard(String key) {
-        return add(CommandType.ZCARD, new IntegerOutput<>(CODEC), key(key));
+        return zcard(utf8(key), NOTHING);
     }
 
     public Reply<Long> exists(String key) {
-        return add(CommandType.EXISTS, new IntegerOutput<>(CODEC), key(key));
+        return exists(utf8(key), NOTHING);
     }
 
     public Reply<List<String>> lrange(String key, long start, long stop) {
-        return add(CommandType.LRANGE, new ValueListOutput<>(CODEC), key(key).add(start).add(stop));
+        return lrange(utf8(key), NOTHING, bulks(start, stop));
     }
 
     public Reply<List<String>> zrange(String key, long start, long stop) {
-        return add(CommandType.ZRANGE, new ValueListOutput<>(CODEC), key(key).add(start).add(stop));
+        return zrange(utf8(key), NOTHING, bulks(start, stop));
     }
 
     public Reply<Map<String, String>> hgetall(String key) {
-        return add(CommandType.HGETALL, new MapOutput<>(CODEC), key(key));
+        return hgetall(utf8(key), NOTHING);
+    }
+
+    // The same commands on a key given as a base the caller keeps (a queue's "<prefix>:<name>:", utf8) and a suffix
+    // constant for the command: nothing is concatenated or encoded again at each poll (KeyArgs).
+
+    public Reply<Long> llen(byte[] base, byte[] suffix) {
+        return add(CommandType.LLEN, new IntegerOutput<>(CODEC), new KeyArgs(base, suffix, NOTHING, 0));
+    }
+
+    public Reply<Long> zcard(byte[] base, byte[] suffix) {
+        return add(CommandType.ZCARD, new IntegerOutput<>(CODEC), new KeyArgs(base, suffix, NOTHING, 0));
+    }
+
+    public Reply<Long> exists(byte[] base, byte[] suffix) {
+        return add(CommandType.EXISTS, new IntegerOutput<>(CODEC), new KeyArgs(base, suffix, NOTHING, 0));
+    }
+
+    public Reply<Map<String, String>> hgetall(byte[] base, byte[] suffix) {
+        return add(CommandType.HGETALL, new MapOutput<>(CODEC), new KeyArgs(base, suffix, NOTHING, 0));
+    }
+
+    /** @param range start and stop, as {@link #bulks} encodes them */
+    public Reply<List<String>> lrange(byte[] base, byte[] suffix, byte[] range) {
+        return add(CommandType.LRANGE, new ValueListOutput<>(CODEC), new KeyArgs(base, suffix, range, 2));
+    }
+
+    /** @param range start and stop, as {@link #bulks} encodes them */
+    public Reply<List<String>> zrange(byte[] base, byte[] suffix, byte[] range) {
+        return add(CommandType.ZRANGE, new ValueListOutput<>(CODEC), new KeyArgs(base, suffix, range, 2));
+    }
+
+    /** A key's part as the methods taking a base and a suffix want it. */
+    public static byte[] utf8(String part) {
+        return part.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Numbers as RESP bulk strings, one after the other: the arguments after a key, encoded once. */
+    public static byte[] bulks(long... numbers) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (long n : numbers) {
+            out.writeBytes(bulk(Long.toString(n)));
+        }
+        return out.toByteArray();
     }
 
     /** HMGET: the values in the order asked, null for a field the hash lacks. */
