@@ -37,6 +37,7 @@ public final class BullmqSource implements Source {
     private final Shard shard;
     private final SourceConnection connection;
     private final SourceConnection discoveryConnection;
+    private final Vertx vertx;
     // Polls never overlap, but each runs across Lettuce and Vert.x threads: volatile keeps them visible.
     private volatile List<QueueRef> queues;
     private volatile long discoveredAtNanos;
@@ -47,6 +48,7 @@ public final class BullmqSource implements Source {
 
     public BullmqSource(BullmqConfig config, RedisEndpoint redis, Vertx vertx, Tracing tracing) {
         this.config = config;
+        this.vertx = vertx;
         this.connection = new SourceConnection(redis, vertx);
         this.discoveryConnection = config.discovers() ? new SourceConnection(redis, vertx) : null;
         this.discovery = new QueueDiscovery(config.prefix());
@@ -86,20 +88,22 @@ public final class BullmqSource implements Source {
     @Override
     public Future<PollResult> poll() {
         Context pollContext = Context.current(); // the engine's poll span, current only during this call
-        return connection.poll(p -> read(p, pollContext));
+        io.vertx.core.Context engine = vertx.getOrCreateContext(); // the engine's context, where polls start
+        return connection.poll(p -> read(p, pollContext, engine));
     }
 
-    private CompletionStage<PollResult> read(Pipeline p, Context pollContext) {
-        return queues().thenCompose(q -> watch.poll(p, q, pollContext))
-                .thenApply(r -> new PollResult(withDiscovery(r.families()), r.detail(), r.items()));
+    private CompletionStage<PollResult> read(Pipeline p, Context pollContext, io.vertx.core.Context buildOn) {
+        return queues().thenCompose(q -> watch.poll(p, q, pollContext, buildOn)).thenApply(r -> {
+            int found = discoveredCount;
+            return r.withFamilies(families -> withDiscovery(families, found));
+        });
     }
 
     /** How many queues discovery found and how many max_queues left out, so dropped queues are not hidden in one log line. */
-    private List<MetricSnapshot> withDiscovery(List<MetricSnapshot> families) {
+    private List<MetricSnapshot> withDiscovery(List<MetricSnapshot> families, int found) {
         if (!config.discovers()) {
             return families;
         }
-        int found = discoveredCount;
         List<MetricSnapshot> all = new ArrayList<>(families);
         all.add(FamilyBuilder.gauge("bullmq_queues_discovered", "Queues found under the source's prefix by the last discovery SCAN", "source", "redis")
                 .add(found, name(), config.redis()).build());

@@ -38,6 +38,8 @@ final class KnownQueue {
     final QueueRef queue;
     /** The counts by state ordinal as {@link QueueState} carries them: a new array only when a count changed. */
     private long[] counts;
+    /** The states that have held a job at some read, as QueueState#everHeld. */
+    int everHeld;
     boolean paused;
     boolean present;
     /** The meta hash existed at the last read: BullMQ, whose pause flag is in it, so no Bull 3 keys to look up. */
@@ -199,6 +201,9 @@ final class KnownQueue {
         clearReplies();
         if (counts == null || !Arrays.equals(counts, next)) {
             counts = next;
+            for (int i = 0; i < next.length; i++) {
+                everHeld |= next[i] != 0 ? 1 << i : 0;
+            }
         }
     }
 

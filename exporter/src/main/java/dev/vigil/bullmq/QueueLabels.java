@@ -64,11 +64,6 @@ final class QueueLabels {
             return last;
         }
 
-        /** Whether the gauge in {@code slot} has had a sample, which stays while the queue is listed. */
-        boolean reported(int slot) {
-            return gauges[slot] != null;
-        }
-
         /** The sample of one of the finished-job counters ({@link #COMPLETED} .. {@link #STALLED}) under {@code labels}. */
         CounterDataPointSnapshot counter(int slot, long value, Labels labels) {
             if (labels == queue) {

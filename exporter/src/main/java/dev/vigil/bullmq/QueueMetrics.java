@@ -50,7 +50,7 @@ final class QueueMetrics {
             anyFinished |= finished[i] != null;
             for (JobState state : STATES) {
                 long n = q.counts()[state.ordinal()];
-                if (n != 0 || state.reportedFromStart || l.reported(state.ordinal())) {
+                if (q.reports(state)) {
                     jobs.add(l.gauge(state.ordinal(), n));
                 }
             }

@@ -130,7 +130,7 @@ final class QueueStateReader {
                 continue;
             }
             OptionalInt w = workers == null ? OptionalInt.empty() : OptionalInt.of(workers.workers(q));
-            out.add(new QueueState(q, k.counts(), k.paused, k.oldestWaitingAgeSeconds(nowMs), w));
+            out.add(new QueueState(q, k.counts(), k.everHeld, k.paused, k.oldestWaitingAgeSeconds(nowMs), w));
         }
         return out;
     }

@@ -6,6 +6,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.PromiseInternal;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
@@ -17,25 +19,43 @@ import java.util.function.Supplier;
  * wait for that one rendering instead of making their own.
  */
 final class CachedPart {
-    private final MultiCollector collector;
+    private final Supplier<Future<MetricSnapshots>> collector;
     private final AtomicReference<Renditions> current = new AtomicReference<>();
 
-    CachedPart(MultiCollector collector) {
+    /** The sources' part: their families may still have to be built (SourceCollector#collectAsync). */
+    CachedPart(Supplier<Future<MetricSnapshots>> collector) {
         this.collector = collector;
+    }
+
+    CachedPart(MultiCollector collector) {
+        this(() -> Future.succeededFuture(collector.collect()));
     }
 
     /** This part's body as of now in the format asked for; never the OpenMetrics end. */
     Future<Buffer> plain(Vertx vertx, Exposition format) {
-        return renditions().plain(vertx, format);
+        return renditions(vertx).compose(r -> r.plain(vertx, format));
     }
 
     /** The same, compressed as a part of a {@link GzipMember}. */
     Future<GzipMember.Part> gzipped(Vertx vertx, Exposition format) {
-        return renditions().gzipped(vertx, format);
+        return renditions(vertx).compose(r -> r.gzipped(vertx, format));
     }
 
-    private Renditions renditions() {
-        MetricSnapshots now = collector.collect();
+    /**
+     * Snapshots still being built complete on the context that builds them: the rest (rendering, answering) goes
+     * back to the caller's, the HTTP server's event loop.
+     */
+    private Future<Renditions> renditions(Vertx vertx) {
+        Future<MetricSnapshots> collected = collector.get();
+        if (!collected.isComplete()) {
+            PromiseInternal<MetricSnapshots> here = ((ContextInternal) vertx.getOrCreateContext()).promise();
+            collected.onComplete(here);
+            collected = here.future();
+        }
+        return collected.map(this::renditions);
+    }
+
+    private Renditions renditions(MetricSnapshots now) {
         Renditions seen = current.get();
         if (seen == null || seen.snapshots != now) {
             Renditions fresh = new Renditions(now);

@@ -1,6 +1,7 @@
 package dev.vigil.http;
 
 import dev.vigil.poll.PollEngine;
+import dev.vigil.poll.SourceCollector;
 import dev.vigil.trace.HttpServerSpans;
 import dev.vigil.trace.Tracing;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -30,6 +31,11 @@ public final class HttpApi {
         return out.toByteArray();
     }
 
+    /** The sources' families may be built only when a scrape first asks: that collector is waited for, not called. */
+    private static CachedPart cached(MultiCollector collector) {
+        return collector instanceof SourceCollector sources ? new CachedPart(sources::collectAsync) : new CachedPart(collector);
+    }
+
     /**
      * @param changing collectors that return the same snapshots until something changed (the sources' polls, the
      *                 LLM ledger, the JVM's families sampled once a second): /metrics renders each once per change
@@ -43,7 +49,7 @@ public final class HttpApi {
             router.route().handler(new HttpServerSpans(tracing));
         }
         apiRoutes.accept(router);
-        router.get("/metrics").handler(new MetricsHandler(changing.stream().map(CachedPart::new).toList(), meters));
+        router.get("/metrics").handler(new MetricsHandler(changing.stream().map(HttpApi::cached).toList(), meters));
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("ok\n"));
         router.get("/readyz").handler(ctx -> {
             String waiting = engine.sources().stream()

@@ -9,24 +9,30 @@ import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Hands the last completed poll of every source, and each source's poll durations, to the scrape. Families of
  * the same name from several sources (two BullMQ prefixes) are merged into one family, as the exposition
  * format requires. Until some source publishes a new state, every call returns the same {@link MetricSnapshots}
- * instance, so /metrics can keep what it rendered from it.
+ * instance, so /metrics can keep what it rendered from it. A source's families may be built only when first
+ * asked for ({@link PollResult#later}): {@link #collectAsync} waits for that without blocking its caller.
  */
 public final class SourceCollector implements MultiCollector {
     private final PollEngine engine;
     private final String version;
-    private volatile Collected last = new Collected(List.of(), null);
+    private final AtomicReference<Collected> last = new AtomicReference<>(new Collected(List.of(), null));
 
-    /** The snapshots made from these source states (compared by identity: each poll publishes a new one). */
-    private record Collected(List<SourceState> states, MetricSnapshots snapshots) {
+    /** The snapshots made, or being made, from these source states (compared by identity: each poll publishes a new one). */
+    private record Collected(List<SourceState> states, Future<MetricSnapshots> snapshots) {
         boolean from(List<SourceState> now) {
             if (snapshots == null || now.size() != states.size()) {
                 return false;
@@ -45,20 +51,46 @@ public final class SourceCollector implements MultiCollector {
         this.version = version;
     }
 
-    @Override
-    public MetricSnapshots collect() {
+    /**
+     * The snapshots of the sources' last states, once every source's families are built. Scrapes that ask while
+     * they are being built get the same future. Its callbacks may run on a source's context: callers that must
+     * answer on their own hop back (CachedPart).
+     */
+    public Future<MetricSnapshots> collectAsync() {
         List<PollEngine.SourceView> views = engine.sources();
         List<SourceState> states = views.stream().map(PollEngine.SourceView::state).toList();
-        Collected seen = last;
+        Collected seen = last.get();
         if (seen.from(states)) {
             return seen.snapshots();
         }
-        MetricSnapshots snapshots = collect(views);
-        last = new Collected(states, snapshots);
-        return snapshots;
+        List<Future<List<MetricSnapshot>>> families = states.stream()
+                .map(s -> s.result().map(PollResult::families).orElse(Future.succeededFuture(List.of()))).toList();
+        Future<MetricSnapshots> made = Future.all(families).map(all -> collect(views, states, families));
+        Collected fresh = new Collected(states, made);
+        if (last.compareAndSet(seen, fresh)) {
+            return made;
+        }
+        Collected other = last.get();
+        return other.from(states) ? other.snapshots() : made;
     }
 
-    private MetricSnapshots collect(List<PollEngine.SourceView> views) {
+    /**
+     * The same, waited for: for callers on no event loop ({@code --once}). Never call it on a source's context, where
+     * the families it waits for are built.
+     */
+    @Override
+    public MetricSnapshots collect() {
+        try {
+            return collectAsync().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the sources' families were built", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the sources' families were not built: " + e, e);
+        }
+    }
+
+    private MetricSnapshots collect(List<PollEngine.SourceView> views, List<SourceState> states, List<Future<List<MetricSnapshot>>> families) {
         Map<String, List<MetricSnapshot>> byName = new LinkedHashMap<>();
         add(byName, InfoSnapshot.builder()
                 .name("vigil_build").help("Vigil's version; always 1")
@@ -72,11 +104,13 @@ public final class SourceCollector implements MultiCollector {
                 "1 when the last poll of the source succeeded, 0 when it failed or has not run yet", "source");
         FamilyBuilder lastSuccess = FamilyBuilder.gauge("vigil_source_last_success_timestamp_seconds",
                 "Unix time of the last successful poll of the source, 0 if none yet", "source");
-        for (PollEngine.SourceView view : views) {
-            up.add(view.state().up() ? 1 : 0, view.name());
-            lastSuccess.add(view.state().lastSuccess().map(t -> t.toEpochMilli() / 1000.0).orElse(0.0), view.name());
-            view.state().pollDurations().ifPresent(d -> durations.add(d, view.name()));
-            view.state().result().ifPresent(result -> result.families().forEach(family -> add(byName, family)));
+        for (int i = 0; i < views.size(); i++) {
+            String name = views.get(i).name();
+            SourceState state = states.get(i);
+            up.add(state.up() ? 1 : 0, name);
+            lastSuccess.add(state.lastSuccess().map(t -> t.toEpochMilli() / 1000.0).orElse(0.0), name);
+            state.pollDurations().ifPresent(d -> durations.add(d, name));
+            families.get(i).result().forEach(family -> add(byName, family));
         }
         for (MetricSnapshot own : List.of(up.build(), lastSuccess.build(), durations.build())) {
             if (!own.getDataPoints().isEmpty()) {
@@ -84,8 +118,8 @@ public final class SourceCollector implements MultiCollector {
             }
         }
         MetricSnapshots.Builder out = MetricSnapshots.builder();
-        for (List<MetricSnapshot> families : byName.values()) {
-            out.metricSnapshot(families.size() == 1 ? families.get(0) : merge(families));
+        for (List<MetricSnapshot> same : byName.values()) {
+            out.metricSnapshot(same.size() == 1 ? same.get(0) : merge(same));
         }
         return out.build();
     }
