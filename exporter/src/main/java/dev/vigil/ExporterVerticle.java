@@ -138,6 +138,10 @@ public final class ExporterVerticle extends VerticleBase {
         llm.ifPresent(l -> changing.addAll(l.collectors()));
         runtime = new RuntimeMeters();
         changing.add(runtime);
+        // The first polls start now, not once the HTTP server listens: they wait for their connections, opening since
+        // the sources were made, and run on the polls' event loop while this thread sets up the server, on a second
+        // core. /readyz waits for them either way; a server that cannot listen ends the process (Main).
+        polls.runOnContext(v -> engine.start()); // its timers, and so its polls, run on that context
     }
 
     private Future<HttpServer> listen() {
@@ -159,7 +163,6 @@ public final class ExporterVerticle extends VerticleBase {
                 .onSuccess(s -> {
                     server = s;
                     web.ifPresent(w -> w.watch(s));
-                    polls.runOnContext(v -> engine.start()); // its timers, and so its polls, run on that context
                     LOG.info("Vigil " + version + " listening on " + config.server().host() + ":" + s.actualPort()
                             + " with " + engine.sources().size() + " source(s)");
                 });
