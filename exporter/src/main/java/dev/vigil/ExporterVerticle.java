@@ -36,6 +36,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -108,6 +109,7 @@ public final class ExporterVerticle extends VerticleBase {
     }
 
     private void setUp() {
+        IdleLoops.keepAsleep((VertxInternal) vertx);
         tracing = Tracing.start(config.tracing(), env, version);
         // Redis I/O runs on the event loop where the polls start and end, for the connections that suit it (see
         // VertxEventLoop.suits); the others keep Lettuce's own I/O threads, made only when one is configured.
