@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,7 @@ public final class Main {
     static final int EXIT_RUNTIME = 1;
     static final int EXIT_USAGE = 2;
     private static final String LETTUCE_JFR = "io.lettuce.core.jfr";
+    private static final String NETTY_JFR = "io.netty.jfr.enabled";
 
     private static final String USAGE = """
             Usage: java -jar vigil-exporter.jar [options]
@@ -44,10 +46,14 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        // Lettuce records JFR events when the JDK has JFR; loading JFR's classes costs a few hundred ms of
-        // start-up for events nobody records. A user who wants them sets the property to true.
-        if (System.getProperty(LETTUCE_JFR) == null) {
-            System.setProperty(LETTUCE_JFR, "false");
+        // Lettuce and Netty's buffer allocator record JFR events when the JDK has JFR. Each event class costs
+        // JFR a generated handler class when first used, none of which a class-data archive can hold: Netty's
+        // came at the first poll's first large reply and cost about 0.2 s from start to ready (docs/performance.md),
+        // for events nobody records. A user who wants them sets either property to true.
+        for (String property : List.of(LETTUCE_JFR, NETTY_JFR)) {
+            if (System.getProperty(property) == null) {
+                System.setProperty(property, "false");
+            }
         }
         LogSetup.install();
         int status = run(args, System.getenv(), System.out, System.err);
