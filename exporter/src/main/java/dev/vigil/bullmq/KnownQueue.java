@@ -63,6 +63,9 @@ final class KnownQueue {
     private Batch.Reply<List<String>> pausedTail;
     private Batch.Reply<List<String>> prioritizedHead;
     private final List<Batch.Reply<List<String>>> jobTimes = new ArrayList<>();
+    // A full read's HMGETs of the jobs that were next in line, sent with the read itself (see request).
+    private List<String> aheadIds = List.of();
+    private final List<Batch.Reply<List<String>>> aheadTimes = new ArrayList<>();
 
     KnownQueue(QueueRef queue) {
         this.queue = queue;
@@ -98,12 +101,20 @@ final class KnownQueue {
     /** Takes in this queue's part of a settled read-queues.lua, in place of {@link #request}'s replies. */
     void scripted(Read read) {
         scripted = read;
+        aheadIds = List.of();
+        aheadTimes.clear();
     }
 
-    /** Queues the reads of this queue's state: 12 commands for BullMQ, 14 for a queue without a meta hash. */
-    void request(Batch batch) {
+    /**
+     * Queues the reads of this queue's state: 12 commands for BullMQ, 14 for a queue without a meta hash. A full
+     * read ({@code rereadTimes}) also reads again the times of the jobs that were next in line at the last read, in
+     * the same round trip: they are the ones next in line again unless the line moved, and without them a settled
+     * poll needed a second round trip for the HMGETs of its full-read share alone.
+     */
+    void request(Batch batch, boolean rereadTimes) {
         scripted = null;
         countReplies.clear();
+        aheadTimes.clear();
         if (keyBase == null) {
             keyBase = Batch.utf8(queue.key(""));
         }
@@ -125,6 +136,10 @@ final class KnownQueue {
         pausedTail = batch.lrange(keyBase, PAUSED, LAST_TWO);
         // The next prioritized job to run: the oldest of the highest priority (score = priority << 32 | counter).
         prioritizedHead = batch.zrange(keyBase, PRIORITIZED, FIRST);
+        aheadIds = rereadTimes ? nextInLine : List.of();
+        for (String job : aheadIds) {
+            aheadTimes.add(batch.hmget(queue.jobKey(job), "timestamp", "delay"));
+        }
     }
 
     /** Each read above looks up its keys once; see OwnLookups for how a reply tells hit from miss. */
@@ -142,6 +157,7 @@ final class KnownQueue {
         lookups.count(waitTail, OwnLookups.Reply.ELEMENTS);
         lookups.count(pausedTail, OwnLookups.Reply.ELEMENTS);
         lookups.count(prioritizedHead, OwnLookups.Reply.ELEMENTS);
+        aheadTimes.forEach(r -> lookups.count(r, OwnLookups.Reply.FIELDS));
     }
 
     /** The error Redis gave for one of this read's keys (e.g. WRONGTYPE: a key not BullMQ's), else null. */
@@ -192,12 +208,20 @@ final class KnownQueue {
                 jobTimes.add(null);
                 continue;
             }
+            int ahead = aheadIds.indexOf(candidates.get(i));
+            if (ahead >= 0) {
+                times[i] = readyAt(aheadTimes.get(ahead)); // read in this read's own round trip
+                jobTimes.add(null);
+                continue;
+            }
             int before = rereadTimes ? -1 : nextInLine.indexOf(candidates.get(i));
             times[i] = before < 0 ? NO_TIME : readyAtMs[before];
             jobTimes.add(times[i] == NO_TIME ? jobTimesBatch.hmget(queue.jobKey(candidates.get(i)), "timestamp", "delay") : null);
         }
         nextInLine = candidates;
         readyAtMs = times;
+        aheadIds = List.of();
+        aheadTimes.clear();
         clearReplies();
         if (counts == null || !Arrays.equals(counts, next)) {
             counts = next;

@@ -41,12 +41,13 @@ final class QueueStateReader {
     }
 
     /**
-     * Queues the first step of reading these queues' state on {@code batch}: with read-queues.lua when
+     * Queues the first step of reading these queues' state on {@code batch} ({@code rereadTimes}: as in
+     * {@link #apply}, whose set it must be): with read-queues.lua when
      * {@link QueueScript#suits} (the script costs Redis about twice the commands' time per queue and saves Vigil
      * about three times that: worth it where the client's work is largest, a cold start or a big read, and not
      * for a settled poll's few dozen queues, where Redis' time is the poll's), else with commands.
      */
-    Reads request(Batch batch, List<QueueRef> queues, boolean cluster) {
+    Reads request(Batch batch, List<QueueRef> queues, boolean cluster, Set<QueueRef> rereadTimes) {
         List<KnownQueue> reads = new ArrayList<>(queues.size());
         boolean anyNew = false;
         for (QueueRef q : queues) {
@@ -60,7 +61,7 @@ final class QueueStateReader {
             reads.add(k);
         }
         if (!scripts.suits(reads.size(), anyNew, cluster)) {
-            reads.forEach(k -> k.request(batch));
+            reads.forEach(k -> k.request(batch, rereadTimes.contains(k.queue)));
             return new Reads(reads, List.of());
         }
         if (encodedPrefix == null) {

@@ -87,7 +87,7 @@ final class QueueWatch {
         // The queues read whatever the XREAD says go in its round trip, after it: Redis runs a connection's commands
         // in order, so these reads see every change the XREAD saw, and what it missed shows as an event next time.
         // One round trip fewer per poll; the rest (queues that moved, chunks beyond the first) follow as before.
-        QueueStateReader.Reads early = reader.request(first, toRead.stream().limit(READ_CHUNK).toList(), p.isCluster());
+        QueueStateReader.Reads early = reader.request(first, toRead.stream().limit(READ_CHUNK).toList(), p.isCluster(), due);
         CompletableFuture<Void> firstTrip = p.send(first).thenCombine(Pipeline.settled(clients), (a, b) -> null);
         return firstTrip.thenCompose(v -> {
             synchronized (this) {
@@ -163,7 +163,7 @@ final class QueueWatch {
         }
         Batch counts = new Batch();
         int chunk = Math.min(queues.size(), READ_CHUNK);
-        QueueStateReader.Reads reads = reader.request(counts, queues.subList(0, chunk), p.isCluster());
+        QueueStateReader.Reads reads = reader.request(counts, queues.subList(0, chunk), p.isCluster(), due);
         return p.send(counts).thenCompose(v -> {
             synchronized (this) {
                 stillCurrent(poll);

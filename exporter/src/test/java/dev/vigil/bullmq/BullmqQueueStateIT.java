@@ -196,6 +196,21 @@ class BullmqQueueStateIT {
     }
 
     @Test
+    void aJobReplacedUnderTheSameIdIsSeenWithinTheFullReadInterval() {
+        bullmqQueue("reused");
+        job("reused", "1", redisNowMs() - 10_000, 0);
+        redis.app().lpush("bull:reused:wait", "1");
+        try (RunningExporter vigil = RunningExporter.start(config("    full_read_interval: 2s\n"))) {
+            vigil.awaitScrape(Duration.ofSeconds(10), x -> x.value("bullmq_queue_oldest_waiting_job_age_seconds", "redis", "main", "prefix", "bull", "queue", "reused").orElse(0.0) >= 10.0);
+            // Same id, same place in line, no event: only the full read's fresh HMGET of the job tells the new time.
+            job("reused", "1", redisNowMs() - 100_000, 0);
+            Scrape s = vigil.awaitScrape(Duration.ofMillis(2000 + 200 + 1500),
+                    x -> x.require("bullmq_queue_oldest_waiting_job_age_seconds", "redis", "main", "prefix", "bull", "queue", "reused") >= 100.0);
+            assertThat(s.require("bullmq_queue_oldest_waiting_job_age_seconds", "redis", "main", "prefix", "bull", "queue", "reused")).isLessThan(110.0);
+        }
+    }
+
+    @Test
     void legacyMarkerAtTheTailIsNotCountedAsAJob() {
         bullmqQueue("marked");
         // Older BullMQ 5 releases left a "0:<timestamp>" marker at the tail of wait; getCounts skips it.
