@@ -18,10 +18,12 @@ import org.junit.jupiter.api.Test;
 /**
  * An idle event loop sleeps through a few seconds once IdleLoops kept it asleep, and wakes every second without
  * it. Counted by the loop thread's voluntary context switches (Linux' /proc/thread-self/status), read from a task on
- * the loop: each read wakes it once, so a loop that slept in between shows exactly one switch.
+ * the loop: each read wakes it once, so a loop that slept in between shows one switch. A second one is allowed: a
+ * clean CI run saw one kept loop with two, once (a loop also blocks when the task it woke for waits for a lock, say
+ * under a collection); a loop that wakes every second shows five or more in these 5.5 s.
  */
 class IdleLoopsTest {
-    private static final long IDLE_MS = 3_500;
+    private static final long IDLE_MS = 5_500;
 
     @Test
     void keptLoopsSleepThroughWhileOthersWakeEverySecond() throws Exception {
@@ -41,8 +43,8 @@ class IdleLoopsTest {
             List<Long> keptAfter = switches(keptLoops);
             List<Long> plainAfter = switches(plainLoops);
             for (int i = 0; i < keptLoops.size(); i++) {
-                assertThat(keptAfter.get(i) - keptBefore.get(i)).as("wake-ups of kept loop %d in %d ms", i, IDLE_MS).isEqualTo(1);
-                assertThat(plainAfter.get(i) - plainBefore.get(i)).as("wake-ups of plain loop %d in %d ms", i, IDLE_MS).isGreaterThanOrEqualTo(3);
+                assertThat(keptAfter.get(i) - keptBefore.get(i)).as("wake-ups of kept loop %d in %d ms", i, IDLE_MS).isBetween(1L, 2L);
+                assertThat(plainAfter.get(i) - plainBefore.get(i)).as("wake-ups of plain loop %d in %d ms", i, IDLE_MS).isGreaterThanOrEqualTo(5);
             }
         } finally {
             kept.close().await();
