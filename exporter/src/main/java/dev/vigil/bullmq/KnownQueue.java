@@ -63,8 +63,8 @@ final class KnownQueue {
     private Batch.Reply<List<String>> pausedTail;
     private Batch.Reply<List<String>> prioritizedHead;
     private final List<Batch.Reply<List<String>>> jobTimes = new ArrayList<>();
-    // A full read's HMGETs of the jobs that were next in line, sent with the read itself (see request).
-    private List<String> aheadIds = List.of();
+    // A full read's HMGETs of the jobs in nextInLine, in its order, sent with the read itself (see request); empty
+    // when the read sent none.
     private final List<Batch.Reply<List<String>>> aheadTimes = new ArrayList<>();
 
     KnownQueue(QueueRef queue) {
@@ -101,7 +101,6 @@ final class KnownQueue {
     /** Takes in this queue's part of a settled read-queues.lua, in place of {@link #request}'s replies. */
     void scripted(Read read) {
         scripted = read;
-        aheadIds = List.of();
         aheadTimes.clear();
     }
 
@@ -136,9 +135,10 @@ final class KnownQueue {
         pausedTail = batch.lrange(keyBase, PAUSED, LAST_TWO);
         // The next prioritized job to run: the oldest of the highest priority (score = priority << 32 | counter).
         prioritizedHead = batch.zrange(keyBase, PRIORITIZED, FIRST);
-        aheadIds = rereadTimes ? nextInLine : List.of();
-        for (String job : aheadIds) {
-            aheadTimes.add(batch.hmget(queue.jobKey(job), "timestamp", "delay"));
+        if (rereadTimes) {
+            for (String job : nextInLine) {
+                aheadTimes.add(readTimes(batch, job));
+            }
         }
     }
 
@@ -208,19 +208,17 @@ final class KnownQueue {
                 jobTimes.add(null);
                 continue;
             }
-            int ahead = aheadIds.indexOf(candidates.get(i));
-            if (ahead >= 0) {
-                times[i] = readyAt(aheadTimes.get(ahead)); // read in this read's own round trip
+            int before = nextInLine.indexOf(candidates.get(i));
+            if (before >= 0 && !aheadTimes.isEmpty()) {
+                times[i] = readyAt(aheadTimes.get(before)); // read again in this read's own round trip
                 jobTimes.add(null);
                 continue;
             }
-            int before = rereadTimes ? -1 : nextInLine.indexOf(candidates.get(i));
-            times[i] = before < 0 ? NO_TIME : readyAtMs[before];
-            jobTimes.add(times[i] == NO_TIME ? jobTimesBatch.hmget(queue.jobKey(candidates.get(i)), "timestamp", "delay") : null);
+            times[i] = before < 0 || rereadTimes ? NO_TIME : readyAtMs[before];
+            jobTimes.add(times[i] == NO_TIME ? readTimes(jobTimesBatch, candidates.get(i)) : null);
         }
         nextInLine = candidates;
         readyAtMs = times;
-        aheadIds = List.of();
         aheadTimes.clear();
         clearReplies();
         if (counts == null || !Arrays.equals(counts, next)) {
@@ -298,6 +296,11 @@ final class KnownQueue {
         }
         candidates.add(last);
         return count;
+    }
+
+    /** Queues the HMGET of the fields {@link #readyAt} takes from a job's hash. */
+    private Batch.Reply<List<String>> readTimes(Batch batch, String job) {
+        return batch.hmget(queue.jobKey(job), "timestamp", "delay");
     }
 
     /** A job is ready to run at its creation time plus its delay; a key that is not a job hash has no time. */
