@@ -2,17 +2,13 @@ package dev.vigil;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.support.ServerProcess;
 import dev.vigil.support.TestRedis;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClassDataArchiveIT {
     private static final Path TARGET = Path.of("target");
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void theBuildsArchiveMapsAndHoldsVigilsClasses() throws Exception {
@@ -79,19 +74,16 @@ class ClassDataArchiveIT {
             Path config = dir.resolve("vigil.yml");
             Files.writeString(config, "server:\n  listen: 127.0.0.1:" + port + "\nredis:\n  main:\n    url: " + redis.url()
                     + "\nbullmq:\n  - redis: main\n    interval: 1s\n");
-            Path log = dir.resolve("vigil.log");
-            Process vigil = new ProcessBuilder(java("--config", config.toString())).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
             String scrape;
-            try {
-                awaitReady(vigil, port, log);
-                scrape = get(port, "/metrics").body();
-            } finally {
-                vigil.destroy();
-                vigil.waitFor(30, TimeUnit.SECONDS);
+            List<String> out;
+            try (ServerProcess vigil = ServerProcess.start("vigil", Files.createDirectory(dir.resolve("vigil")), port,
+                    java("--config", config.toString()))) {
+                vigil.awaitReady("/readyz");
+                scrape = vigil.get("/metrics").body();
+                vigil.stop();
+                out = vigil.log().lines().toList();
             }
             assertThat(scrape).contains("bullmq_job_count{prefix=\"bull\",queue=\"mail\",redis=\"main\",state=\"waiting\"} 1.0\n");
-            List<String> out = Files.readAllLines(log, StandardCharsets.UTF_8);
             List<String> fromJar = out.stream().filter(l -> l.contains("source: jar:") || l.contains("source: file:")).toList();
             assertThat(fromJar).as("classes from the jar").noneMatch(l -> l.contains(" dev.vigil."));
             assertThat(fromJar.size()).as("classes from the jar: %s", fromJar).isLessThan(30);
@@ -102,28 +94,6 @@ class ClassDataArchiveIT {
             assertThat(out).noneMatch(l -> l.contains("jdk.jfr.internal.handlers.EventHandler"));
             assertThat(out).noneMatch(l -> l.contains("io.netty.buffer.") && l.contains("Event source:"));
         }
-    }
-
-    private static void awaitReady(Process vigil, int port, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                if (get(port, "/readyz").statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            if (!vigil.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("Vigil not ready within 60 s:\n" + Files.readString(log));
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
-                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The java command with the README's flags, -Xshare:on (no start at all without the archive) and class-loading lines. */

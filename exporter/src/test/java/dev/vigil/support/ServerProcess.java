@@ -91,8 +91,8 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    /** Stops the server (SIGTERM, then SIGKILL after 10 s) and keeps its folder, so that {@link #log} reads all of it. */
+    public void stop() {
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -101,6 +101,11 @@ public final class ServerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public void close() {
+        stop();
         try (Stream<Path> files = Files.walk(work)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {
