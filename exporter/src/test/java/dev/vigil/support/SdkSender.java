@@ -126,22 +126,29 @@ public final class SdkSender implements AutoCloseable {
                         .put("gen_ai.provider.name", provider).put("gen_ai.operation.name", "chat").build());
     }
 
-    /** Exports what is pending now; true when Vigil answered with success. */
-    public boolean flushSpans() {
-        return done(tracer.forceFlush());
+    /** Exports what is pending now, and fails the test, with what the SDK logged, unless Vigil answered with success. */
+    public void flushSpans() {
+        done("spans", tracer::forceFlush);
     }
 
-    public boolean flushMetrics() {
-        return done(meter.forceFlush());
+    public void flushMetrics() {
+        done("metrics", meter::forceFlush);
     }
 
     /** What the SDK logged about failed exports since this time (epoch ms), oldest first, for a test's failure message. */
-    public static List<String> exportFailuresSince(long millis) {
+    private static List<String> exportFailuresSince(long millis) {
         return EXPORT_FAILURES.stream().filter(f -> f.atMillis() >= millis).map(Failure::text).toList();
     }
 
-    private static boolean done(CompletableResultCode result) {
-        return result.join(20, TimeUnit.SECONDS).isSuccess();
+    private static void done(String what, java.util.function.Supplier<CompletableResultCode> flush) {
+        long start = System.currentTimeMillis();
+        CompletableResultCode result = flush.get().join(20, TimeUnit.SECONDS);
+        if (!result.isSuccess()) {
+            // A flush that has not finished in 20 s is not done either: the duration tells the two apart.
+            throw new AssertionError("Vigil did not accept an export of " + what + " (the flush returned after "
+                    + (System.currentTimeMillis() - start) + " ms, done: " + result.isDone() + "); the SDK logged: "
+                    + exportFailuresSince(start), result.getFailureThrowable());
+        }
     }
 
     private static void asJson(Object builder, Class<?> type) {

