@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -18,12 +19,15 @@ import org.junit.jupiter.api.Test;
 /**
  * An idle event loop sleeps through a few seconds once IdleLoops kept it asleep, and wakes every second without
  * it. Counted by the loop thread's voluntary context switches (Linux' /proc/thread-self/status), read from a task on
- * the loop: each read wakes it once, so a loop that slept in between shows one switch. A second one is allowed: a
- * clean CI run saw one kept loop with two, once (a loop also blocks when the task it woke for waits for a lock, say
- * under a collection); a loop that wakes every second shows five or more in these 5.5 s.
+ * the loop: each read wakes it once, so a loop that slept in between shows one switch. A loop also blocks, and
+ * counts a switch, when the task it woke for waits (for a collection, a class-loading lock): in a full test run a
+ * kept loop showed two switches once and four once, while tests before it still had threads at work. Such waits only
+ * add switches, so a kept loop passes when one of up to three windows shows it slept through; a loop that wakes
+ * every second shows three or more in every window.
  */
 class IdleLoopsTest {
-    private static final long IDLE_MS = 5_500;
+    private static final long WINDOW_MS = 3_200;
+    private static final int WINDOWS = 3;
 
     @Test
     void keptLoopsSleepThroughWhileOthersWakeEverySecond() throws Exception {
@@ -37,14 +41,22 @@ class IdleLoopsTest {
             switches(keptLoops);
             switches(plainLoops);
             Thread.sleep(300);
-            List<Long> keptBefore = switches(keptLoops);
-            List<Long> plainBefore = switches(plainLoops);
-            Thread.sleep(IDLE_MS);
-            List<Long> keptAfter = switches(keptLoops);
-            List<Long> plainAfter = switches(plainLoops);
+            long[] fewest = new long[keptLoops.size()];
+            Arrays.fill(fewest, Long.MAX_VALUE);
+            for (int w = 0; w < WINDOWS && Arrays.stream(fewest).anyMatch(n -> n > 2); w++) {
+                List<Long> keptBefore = switches(keptLoops);
+                List<Long> plainBefore = switches(plainLoops);
+                Thread.sleep(WINDOW_MS);
+                List<Long> keptAfter = switches(keptLoops);
+                List<Long> plainAfter = switches(plainLoops);
+                for (int i = 0; i < keptLoops.size(); i++) {
+                    fewest[i] = Math.min(fewest[i], keptAfter.get(i) - keptBefore.get(i));
+                    assertThat(plainAfter.get(i) - plainBefore.get(i)).as("wake-ups of plain loop %d in %d ms", i, WINDOW_MS)
+                            .isGreaterThanOrEqualTo(3);
+                }
+            }
             for (int i = 0; i < keptLoops.size(); i++) {
-                assertThat(keptAfter.get(i) - keptBefore.get(i)).as("wake-ups of kept loop %d in %d ms", i, IDLE_MS).isBetween(1L, 2L);
-                assertThat(plainAfter.get(i) - plainBefore.get(i)).as("wake-ups of plain loop %d in %d ms", i, IDLE_MS).isGreaterThanOrEqualTo(5);
+                assertThat(fewest[i]).as("fewest wake-ups of kept loop %d in a window of %d ms", i, WINDOW_MS).isBetween(1L, 2L);
             }
         } finally {
             kept.close().await();
