@@ -9,6 +9,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.protocol.ConnectionIntent;
+import io.lettuce.core.protocol.RedisCommand;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +24,12 @@ import java.util.function.Supplier;
  * switched off on it; that is why every source opens its own connection.
  */
 public final class Pipeline {
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
     private final Supplier<List<CompletionStage<String>>> clientLists;
+    /** Completes when every node the data commands go to has its connection open, or failed to open. */
+    private final Supplier<CompletableFuture<Void>> nodesOpen;
     private final boolean cluster;
     /** The connection's channel unwraps a whole batch (WholeBatchWrites): a batch goes to it as one command. */
     private final boolean wholeBatches;
@@ -34,13 +39,15 @@ public final class Pipeline {
     private volatile Context parent = Context.root();
 
     private Pipeline(StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands,
-                     Supplier<List<CompletionStage<String>>> clientLists, Duration timeout, boolean wholeBatches) {
+                     Supplier<List<CompletionStage<String>>> clientLists, Supplier<CompletableFuture<Void>> nodesOpen,
+                     Duration timeout, boolean wholeBatches) {
         this.cluster = connection instanceof StatefulRedisClusterConnection;
         this.wholeBatches = wholeBatches;
         this.timeout = timeout;
         this.connection = connection;
         this.commands = commands;
         this.clientLists = clientLists;
+        this.nodesOpen = nodesOpen;
         connection.setAutoFlushCommands(false);
     }
 
@@ -67,7 +74,7 @@ public final class Pipeline {
      */
     static Pipeline standalone(StatefulRedisConnection<String, String> c, Duration timeout, boolean wholeBatches) {
         // Queued, not flushed: the batch sent next carries it in the same write (a system call fewer per poll).
-        return new Pipeline(c, c.async(), () -> List.of(c.async().clientList()), timeout, wholeBatches);
+        return new Pipeline(c, c.async(), () -> List.of(c.async().clientList()), () -> DONE, timeout, wholeBatches);
     }
 
     /** Commands are routed to the node owning each key's slot; CLIENT LIST is asked of every master. */
@@ -84,6 +91,15 @@ public final class Pipeline {
                 }
             }
             return lists;
+        }, () -> {
+            // Keyed as Lettuce keys the connection that a slot's commands go to: by the master's host and port.
+            List<CompletableFuture<?>> opening = new ArrayList<>();
+            for (RedisClusterNode node : c.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    opening.add(c.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort(), ConnectionIntent.WRITE));
+                }
+            }
+            return settled(opening);
         }, timeout, false);
     }
 
@@ -114,18 +130,32 @@ public final class Pipeline {
      */
     public CompletableFuture<Void> send(Batch batch) {
         if (batch.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
+            return DONE;
         }
-        return traced(batch.size(), () -> {
-            if (wholeBatches) {
-                connection.dispatch(batch.whole());
-            } else {
-                connection.dispatch(batch.commands());
+        return traced(batch.size(), () -> nodesOpen.get().thenCompose(v -> dispatch(batch)));
+    }
+
+    /**
+     * On a Cluster, each command goes by itself, after every master's connection has opened: given a list, Lettuce's
+     * Cluster writer waits inside the write for a node connection that is still opening, and a poll's later steps
+     * are sent from the Lettuce I/O thread that decoded the step before. When the new connection's channel was on
+     * that thread (a new master after a failover, between two steps of a poll) the wait never ended and the thread
+     * hung, with every connection on it. One command at a time the writer never waits: a command for a node whose
+     * connection is opening after all (the slot map changed since) fails at once and the poll reports it.
+     */
+    private CompletableFuture<Void> dispatch(Batch batch) {
+        if (wholeBatches) {
+            connection.dispatch(batch.whole());
+        } else if (cluster) {
+            for (RedisCommand<String, String, ?> command : batch.commands()) {
+                connection.dispatch(command);
             }
-            connection.flushCommands();
-            batch.expireAfter(connection.getResources().timer(), timeout);
-            return batch.settled();
-        });
+        } else {
+            connection.dispatch(batch.commands());
+        }
+        connection.flushCommands();
+        batch.expireAfter(connection.getResources().timer(), timeout);
+        return batch.settled();
     }
 
     private CompletableFuture<Void> traced(int size, Supplier<CompletableFuture<Void>> roundTrip) {

@@ -3,6 +3,7 @@ package dev.vigil.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.config.RedisConfig;
+import dev.vigil.support.SystemRedis;
 import dev.vigil.support.TestCluster;
 import dev.vigil.trace.Tracing;
 import io.lettuce.core.RedisFuture;
@@ -67,6 +68,47 @@ class ClusterPipelineIT {
                     pipeline.send(oneByOne.subList(oneByOne.size() - 1, oneByOne.size())).get(20, TimeUnit.SECONDS);
                 }
                 assertThat(overlap(oneByOne)).isFalse();
+                pipeline.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } finally {
+                endpoint.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            resources.shutdown(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A poll's later steps are sent from the Lettuce I/O thread that decoded the step before. Lettuce's Cluster
+     * writer, given a batch, waits inside the write for any node connection not open yet; with the new connection's
+     * channel on that same thread the wait never ended, and the thread, with every connection on it, hung for good
+     * (a new master after a failover, between two steps of a poll). One I/O thread makes that certain here.
+     */
+    @Test
+    void aBatchSentFromTheIoThreadOpensNodeConnectionsWithoutWaitingOnItself() throws Exception {
+        ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(1).build();
+        try (TestCluster cluster = TestCluster.start()) {
+            List<String> keys = oneKeyPerMaster(cluster.seed());
+            for (String key : keys) {
+                SystemRedis.cli("-c", "-p", Integer.toString(cluster.nodes().get(0).port()), "RPUSH", key, "a", "b");
+            }
+            RedisEndpoint endpoint = new RedisEndpoint(new RedisConfig("main", cluster.seed(), true, List.of(cluster.seed()),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    RedisConfig.DEFAULT_CONNECT_TIMEOUT, RedisConfig.DEFAULT_COMMAND_TIMEOUT), resources, Tracing.off());
+            try {
+                Pipeline pipeline = endpoint.connect().toCompletableFuture().get(20, TimeUnit.SECONDS);
+                // TIME goes over the connection to the seed, opened already; its reply is decoded on the I/O thread.
+                Batch first = new Batch();
+                Batch.Reply<List<String>> time = first.time();
+                Batch second = new Batch();
+                List<Batch.Reply<Long>> lengths = keys.stream().map(second::llen).toList();
+                String[] sentFrom = new String[1];
+                pipeline.send(first).thenCompose(v -> {
+                    sentFrom[0] = Thread.currentThread().getName();
+                    return pipeline.send(second);
+                }).get(20, TimeUnit.SECONDS);
+                assertThat(time.value()).hasSize(2);
+                assertThat(sentFrom[0]).as("the second batch was sent from Lettuce's I/O thread").startsWith("lettuce-");
+                assertThat(lengths).extracting(Batch.Reply::value).containsExactly(2L, 2L, 2L);
                 pipeline.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
             } finally {
                 endpoint.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS);
