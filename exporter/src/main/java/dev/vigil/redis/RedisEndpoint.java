@@ -58,7 +58,7 @@ public final class RedisEndpoint {
         }).build();
         SslOptions ssl = sslOptions();
         if (config.cluster()) {
-            RedisClusterClient cluster = RedisClusterClient.create(resources, uris);
+            RedisClusterClient cluster = new AsyncRedisClusterClient(resources, uris);
             cluster.setOptions(ClusterClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
