@@ -17,8 +17,11 @@ import io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -49,11 +52,8 @@ public final class SdkSender implements AutoCloseable {
             @Override
             public void publish(LogRecord r) {
                 if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    EXPORT_FAILURES.add(new Failure(r.getMillis(), r.getLoggerName() + ": " + r.getMessage()
+                    keep(new Failure(r.getMillis(), r.getLoggerName() + ": " + r.getMessage()
                             + (r.getThrown() == null ? "" : " (" + r.getThrown() + ")")));
-                    while (EXPORT_FAILURES.size() > KEPT_FAILURES) {
-                        EXPORT_FAILURES.poll();
-                    }
                 }
             }
 
@@ -88,9 +88,47 @@ public final class SdkSender implements AutoCloseable {
             asJson(spans, OtlpHttpSpanExporterBuilder.class);
             asJson(metrics, OtlpHttpMetricExporterBuilder.class);
         }
-        this.tracer = SdkTracerProvider.builder().setResource(resource).addSpanProcessor(SimpleSpanProcessor.create(spans.build())).build();
+        this.tracer = SdkTracerProvider.builder().setResource(resource).addSpanProcessor(SimpleSpanProcessor.create(recorded(spans.build()))).build();
         this.meter = SdkMeterProvider.builder().setResource(resource)
                 .registerMetricReader(PeriodicMetricReader.builder(metrics.build()).setInterval(Duration.ofHours(1)).build()).build();
+    }
+
+    /**
+     * The exporter, with each failed export's reason kept beside the SDK's log: the log is throttled across the
+     * JVM, and a flush's own result does not carry the reasons of the exports it waited for.
+     */
+    private static SpanExporter recorded(SpanExporter exporter) {
+        return new SpanExporter() {
+            @Override
+            public CompletableResultCode export(Collection<SpanData> spans) {
+                CompletableResultCode result = exporter.export(spans);
+                result.whenComplete(() -> {
+                    if (!result.isSuccess()) {
+                        Throwable why = result.getFailureThrowable();
+                        keep(new Failure(System.currentTimeMillis(), "export of " + spans.size() + " span(s) failed: "
+                                + (why == null ? "no reason given" : why + (why.getCause() == null ? "" : " caused by " + why.getCause()))));
+                    }
+                });
+                return result;
+            }
+
+            @Override
+            public CompletableResultCode flush() {
+                return exporter.flush();
+            }
+
+            @Override
+            public CompletableResultCode shutdown() {
+                return exporter.shutdown();
+            }
+        };
+    }
+
+    private static void keep(Failure failure) {
+        EXPORT_FAILURES.add(failure);
+        while (EXPORT_FAILURES.size() > KEPT_FAILURES) {
+            EXPORT_FAILURES.poll();
+        }
     }
 
     public static Resource resource(String service, String instance, Map<String, String> extra) {
@@ -146,7 +184,7 @@ public final class SdkSender implements AutoCloseable {
         if (!result.isSuccess()) {
             // A flush that has not finished in 20 s is not done either: the duration tells the two apart.
             throw new AssertionError("Vigil did not accept an export of " + what + " (the flush returned after "
-                    + (System.currentTimeMillis() - start) + " ms, done: " + result.isDone() + "); the SDK logged: "
+                    + (System.currentTimeMillis() - start) + " ms, done: " + result.isDone() + "); the SDK logged, and the exports failed with: "
                     + exportFailuresSince(start), result.getFailureThrowable());
         }
     }
