@@ -20,7 +20,7 @@ YAML
 mvn -B -q -f exporter/pom.xml dependency:build-classpath -Dmdep.outputFile="$work/classpath" -Dmdep.includeScope=test >/dev/null
 # The README's JVM flags, as bench/bench.mjs uses them.
 # shellcheck disable=SC2086
-java ${VIGIL_JAVA_OPTS:--XX:SharedArchiveFile=exporter/target/vigil.jsa -XX:+UseSerialGC -Xms16m -Xmx96m -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=80m} -jar exporter/target/vigil-exporter.jar --config "$work/vigil.yml" > "$work/vigil.log" 2>&1 &
+java ${VIGIL_JAVA_OPTS:--XX:SharedArchiveFile=exporter/target/vigil.jsa -XX:+UseSerialGC -Xms16m -Xmx96m -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=80m -XX:TrimNativeHeapInterval=5000 -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=0 -XX:GuaranteedSafepointInterval=0} -jar exporter/target/vigil-exporter.jar --config "$work/vigil.yml" > "$work/vigil.log" 2>&1 &
 vigil=$!
 # Waits for Vigil to exit, so a run right after this one finds the port free.
 trap 'kill $vigil 2>/dev/null; wait $vigil 2>/dev/null; rm -rf "$work"' EXIT
