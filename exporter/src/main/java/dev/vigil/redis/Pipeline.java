@@ -24,6 +24,7 @@ import java.util.function.Supplier;
  * switched off on it; that is why every source opens its own connection.
  */
 public final class Pipeline {
+    /** What a single server waits for before a batch goes: nothing. Never handed to a caller, who could change it. */
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
@@ -130,7 +131,7 @@ public final class Pipeline {
      */
     public CompletableFuture<Void> send(Batch batch) {
         if (batch.isEmpty()) {
-            return DONE;
+            return CompletableFuture.completedFuture(null);
         }
         return traced(batch.size(), () -> nodesOpen.get().thenCompose(v -> dispatch(batch)));
     }
