@@ -50,8 +50,9 @@ final class QueueScript {
     }
 
     /**
-     * An ACL without EVAL, a Redis under maxmemory that refuses scripts, a server that checks a script's keys:
-     * from now on this source reads with commands, which need only the read commands' permissions.
+     * An ACL without EVAL, a proxy that refuses it, a server that checks a script's keys (not memory pressure: Redis 7
+     * over maxmemory still runs a read-only script): from now on this source reads with commands, which need only the
+     * read commands' permissions.
      */
     void refused(String error) {
         if (refusal == null) {
