@@ -16,11 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * Sends a batch of commands in one write and waits for all replies: one round trip however many queues
- * there are (on a Cluster, one per node, in parallel). Needs a connection of its own, since auto-flush is
+ * there are (on a Cluster, one write per node, in parallel). Needs a connection of its own, since auto-flush is
  * switched off on it; that is why every source opens its own connection.
  */
 public final class Pipeline {
@@ -29,7 +30,7 @@ public final class Pipeline {
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
     private final Supplier<List<CompletionStage<String>>> clientLists;
-    /** Completes when every node the data commands go to has its connection open, or failed to open. */
+    /** Completes when every master that owns slots has its data connection open, or failed to open, or in a timeout. */
     private final Supplier<CompletableFuture<Void>> nodesOpen;
     private final boolean cluster;
     /** The connection's channel unwraps a whole batch (WholeBatchWrites): a batch goes to it as one command. */
@@ -93,14 +94,22 @@ public final class Pipeline {
             }
             return lists;
         }, () -> {
-            // Keyed as Lettuce keys the connection that a slot's commands go to: by the master's host and port.
+            // The masters that own slots, keyed as Lettuce keys the connection a slot's commands go to (host and port).
+            // A failed master that lingers in the slot map owns none, and one without an address cannot be reached:
+            // neither is waited for. The wait is bounded by the command timeout; a connection still opening then
+            // fails its commands at once (REJECT_COMMANDS, RedisEndpoint) instead of holding them.
             List<CompletableFuture<?>> opening = new ArrayList<>();
             for (RedisClusterNode node : c.getPartitions()) {
-                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-                    opening.add(c.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort(), ConnectionIntent.WRITE));
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.hasNoSlots() && !node.is(RedisClusterNode.NodeFlag.FAIL)
+                        && !node.is(RedisClusterNode.NodeFlag.NOADDR) && node.getUri() != null) {
+                    try {
+                        opening.add(c.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort(), ConnectionIntent.WRITE));
+                    } catch (RuntimeException e) {
+                        opening.add(CompletableFuture.failedFuture(e)); // a node gone in a refresh, a closed client
+                    }
                 }
             }
-            return settled(opening);
+            return settled(opening).completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS);
         }, timeout, false);
     }
 

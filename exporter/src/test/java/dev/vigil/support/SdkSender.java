@@ -184,7 +184,7 @@ public final class SdkSender implements AutoCloseable {
         if (!result.isSuccess()) {
             // A flush that has not finished in 20 s is not done either: the duration tells the two apart.
             throw new AssertionError("Vigil did not accept an export of " + what + " (the flush returned after "
-                    + (System.currentTimeMillis() - start) + " ms, done: " + result.isDone() + "); the SDK logged, and the exports failed with: "
+                    + (System.currentTimeMillis() - start) + " ms, done: " + result.isDone() + "); the SDK logged, and the span exports failed with: "
                     + exportFailuresSince(start), result.getFailureThrowable());
         }
     }
