@@ -142,7 +142,11 @@ public final class Pipeline {
         if (batch.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return traced(batch.size(), () -> nodesOpen.get().thenCompose(v -> dispatch(batch)));
+        return traced(batch.size(), () -> {
+            // Done at once on a single server, and on a Cluster whose masters are connected: no future in between.
+            CompletableFuture<Void> open = nodesOpen.get();
+            return open.isDone() ? dispatch(batch) : open.thenCompose(v -> dispatch(batch));
+        });
     }
 
     /**
